@@ -1,0 +1,41 @@
+import path from "node:path";
+import rateLimit from "@fastify/rate-limit";
+import type { Deps } from "./deps";
+import { installAuth } from "./platform/http/auth";
+import { type App, createHttpApp } from "./platform/http/app";
+import { registerHealthRoutes } from "./platform/http/health.routes";
+import type { JobDefinition } from "./platform/jobs/queue";
+import { registerLiveRoutes } from "./platform/live/live.routes";
+import { purgeExpiredJob } from "./modules/identity/identity.jobs";
+import { registerIdentityRoutes } from "./modules/identity/identity.routes";
+import { createPrincipalResolver } from "./modules/identity/identity.service";
+import { autoCloseJob } from "./modules/incidents/incident.jobs";
+import { registerIncidentRoutes } from "./modules/incidents/incident.routes";
+import { registerReferenceRoutes } from "./modules/reference/reference.routes";
+import { registerAttachmentRoutes } from "./modules/work-items/work-item.routes";
+
+/** Every job the worker runs, from every module. */
+export const JOBS: JobDefinition<any, Deps>[] = [autoCloseJob, purgeExpiredJob];
+
+export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
+
+/** Assembles the HTTP application with every module's routes. */
+export async function buildApp(deps: Deps, opts: { webDist?: string | null; isShuttingDown?: () => boolean } = {}): Promise<App> {
+  const app = await createHttpApp({
+    logger: deps.log,
+    metrics: deps.metrics,
+    trustProxy: deps.config.PORTICO_TRUST_PROXY,
+    attachmentMaxBytes: deps.config.PORTICO_ATTACHMENT_MAX_MB * 1024 * 1024,
+    webDist: opts.webDist === null ? undefined : (opts.webDist ?? WEB_DIST),
+  });
+  await app.register(rateLimit, { global: false });
+  installAuth(app, createPrincipalResolver(deps));
+  registerHealthRoutes(app, deps.db, deps.metrics, opts.isShuttingDown ?? (() => false));
+  registerIdentityRoutes(app, deps);
+  registerIncidentRoutes(app, deps);
+  registerAttachmentRoutes(app, deps);
+  registerReferenceRoutes(app, deps);
+  if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,305 @@
+import { type ExpressionBuilder, sql } from "kysely";
+import type { IncidentState } from "../../../contracts/incidents";
+import type { DbOrTx } from "../../platform/db/db";
+import type { Database } from "../../platform/db/schema";
+
+type Ref = { id: string; name: string } | null;
+type PersonRef = { id: string; name: string; email: string } | null;
+
+export interface IncidentRow {
+  id: string;
+  organization_id: string;
+  number: string;
+  title: string;
+  description: string;
+  state: IncidentState;
+  impact: "high" | "medium" | "low";
+  urgency: "high" | "medium" | "low";
+  priority: number;
+  channel: string;
+  requester_id: string;
+  assignee_id: string | null;
+  assignment_group_id: string | null;
+  requester: NonNullable<PersonRef>;
+  assignee: PersonRef;
+  created_by: PersonRef;
+  assignment_group: Ref;
+  service: Ref;
+  category: Ref;
+  subcategory: Ref;
+  hold_reason: string | null;
+  resolution_code: string | null;
+  resolution_notes: string | null;
+  reopen_count: number;
+  created_at: Date;
+  updated_at: Date;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  version: number;
+}
+
+const person = (alias: string) =>
+  sql`case when ${sql.ref(`${alias}.id`)} is null then null else json_build_object('id', ${sql.ref(`${alias}.id`)}, 'name', ${sql.ref(`${alias}.name`)}, 'email', ${sql.ref(`${alias}.email`)}) end`;
+const ref = (alias: string) =>
+  sql`case when ${sql.ref(`${alias}.id`)} is null then null else json_build_object('id', ${sql.ref(`${alias}.id`)}, 'name', ${sql.ref(`${alias}.name`)}) end`;
+
+/** The joined columns every incident read needs (named helpers, visible SQL). */
+const DETAIL_SELECT = sql`
+  w.id, w.organization_id, w.number, w.title, w.description, w.state, w.impact, w.urgency, w.priority, w.channel,
+  w.requester_id, w.assignee_id, w.assignment_group_id,
+  ${person("rq")} as requester, ${person("asg")} as assignee, ${person("cb")} as created_by,
+  ${ref("g")} as assignment_group, ${ref("s")} as service, ${ref("c")} as category, ${ref("sc")} as subcategory,
+  i.hold_reason, i.resolution_code, i.resolution_notes, i.reopen_count,
+  w.created_at, w.updated_at, w.resolved_at, w.closed_at, w.version`;
+
+const DETAIL_JOINS = sql`
+  join incidents i on i.work_item_id = w.id
+  join users rq on rq.id = w.requester_id
+  left join users asg on asg.id = w.assignee_id
+  left join users cb on cb.id = w.created_by_id
+  left join groups g on g.id = w.assignment_group_id
+  left join services s on s.id = w.service_id
+  left join categories c on c.id = w.category_id
+  left join categories sc on sc.id = w.subcategory_id`;
+
+export interface NewIncident {
+  organizationId: string;
+  title: string;
+  description: string;
+  impact: string;
+  urgency: string;
+  defaultPriority: number;
+  categoryId: string | null;
+  subcategoryId: string | null;
+  requesterId: string;
+  assignmentGroupId: string | null;
+  assigneeId: string | null;
+  serviceId: string | null;
+  channel: string;
+  createdById: string;
+  state: IncidentState;
+  timelineData: Record<string, unknown>;
+}
+
+/**
+ * Creates the work item, its incident extension and the "created" timeline event in one statement:
+ * the number comes from a sequence (unique under concurrency), the priority from the organization's matrix.
+ */
+export async function insertIncident(db: DbOrTx, n: NewIncident): Promise<IncidentRow> {
+  const r = await sql<IncidentRow>`
+    with seq as (select nextval('work_item_number_incident')::text as v),
+    w as (
+      insert into work_items (organization_id, type, number, title, description, state, impact, urgency, priority,
+        category_id, subcategory_id, requester_id, assignment_group_id, assignee_id, service_id, channel, created_by_id)
+      select ${n.organizationId}, 'incident', 'INC' || lpad(seq.v, greatest(7, length(seq.v)), '0'), ${n.title}, ${n.description},
+        ${n.state}, ${n.impact}, ${n.urgency},
+        coalesce((select pm.priority from priority_matrix pm where pm.organization_id = ${n.organizationId}
+          and pm.impact = ${n.impact} and pm.urgency = ${n.urgency}), ${n.defaultPriority}),
+        ${n.categoryId}, ${n.subcategoryId}, ${n.requesterId}, ${n.assignmentGroupId}, ${n.assigneeId}, ${n.serviceId},
+        ${n.channel}, ${n.createdById}
+      from seq
+      returning *
+    ),
+    i as (
+      insert into incidents (work_item_id, organization_id) select id, organization_id from w
+      returning work_item_id, hold_reason, resolution_code, resolution_notes, reopen_count
+    ),
+    t as (
+      insert into timeline_events (organization_id, work_item_id, actor_id, kind, data)
+      select organization_id, id, ${n.createdById}, 'created', ${JSON.stringify(n.timelineData)}::jsonb from w
+    )
+    select
+      w.id, w.organization_id, w.number, w.title, w.description, w.state, w.impact, w.urgency, w.priority, w.channel,
+      w.requester_id, w.assignee_id, w.assignment_group_id,
+      ${person("rq")} as requester, ${person("asg")} as assignee, ${person("cb")} as created_by,
+      ${ref("g")} as assignment_group, ${ref("s")} as service, ${ref("c")} as category, ${ref("sc")} as subcategory,
+      i.hold_reason, i.resolution_code, i.resolution_notes, i.reopen_count,
+      w.created_at, w.updated_at, w.resolved_at, w.closed_at, w.version
+    from w
+    join i on i.work_item_id = w.id
+    join users rq on rq.id = w.requester_id
+    left join users asg on asg.id = w.assignee_id
+    left join users cb on cb.id = w.created_by_id
+    left join groups g on g.id = w.assignment_group_id
+    left join services s on s.id = w.service_id
+    left join categories c on c.id = w.category_id
+    left join categories sc on sc.id = w.subcategory_id`.execute(db);
+  return r.rows[0];
+}
+
+/** One incident with everything the detail page shows, scoped to the organization. */
+export async function findIncident(db: DbOrTx, orgId: string, id: string): Promise<IncidentRow | undefined> {
+  const r = await sql<IncidentRow>`select ${DETAIL_SELECT} from work_items w ${DETAIL_JOINS}
+    where w.organization_id = ${orgId} and w.id = ${id} and w.type = 'incident'`.execute(db);
+  return r.rows[0];
+}
+
+/** Locks an incident row (work item + extension) for an update and returns its raw fields. */
+export async function lockIncident(db: DbOrTx, orgId: string, id: string) {
+  const r = await sql<{
+    id: string;
+    organization_id: string;
+    number: string;
+    title: string;
+    description: string;
+    state: IncidentState;
+    impact: "high" | "medium" | "low";
+    urgency: "high" | "medium" | "low";
+    priority: number;
+    category_id: string | null;
+    subcategory_id: string | null;
+    service_id: string | null;
+    requester_id: string;
+    assignment_group_id: string | null;
+    assignee_id: string | null;
+    resolved_at: Date | null;
+    version: number;
+    hold_reason: string | null;
+    resolution_code: string | null;
+    resolution_notes: string | null;
+    reopen_count: number;
+  }>`select w.id, w.organization_id, w.number, w.title, w.description, w.state, w.impact, w.urgency, w.priority,
+      w.category_id, w.subcategory_id, w.service_id, w.requester_id, w.assignment_group_id, w.assignee_id,
+      w.resolved_at, w.version, i.hold_reason, i.resolution_code, i.resolution_notes, i.reopen_count
+    from work_items w join incidents i on i.work_item_id = w.id
+    where w.organization_id = ${orgId} and w.id = ${id} and w.type = 'incident'
+    for update of w, i`.execute(db);
+  return r.rows[0];
+}
+export type LockedIncident = NonNullable<Awaited<ReturnType<typeof lockIncident>>>;
+
+/** Looks up the priority for an impact/urgency in the organization's matrix. */
+export async function lookupPriority(db: DbOrTx, orgId: string, impact: string, urgency: string): Promise<number | null> {
+  const r = await db
+    .selectFrom("priority_matrix")
+    .select("priority")
+    .where("organization_id", "=", orgId)
+    .where("impact", "=", impact)
+    .where("urgency", "=", urgency)
+    .executeTakeFirst();
+  return r?.priority ?? null;
+}
+
+/** Writes changed core and extension fields and bumps the version. */
+export async function updateIncidentRow(
+  db: DbOrTx,
+  id: string,
+  core: Partial<Record<"title" | "description" | "state" | "impact" | "urgency" | "category_id" | "subcategory_id" | "service_id" | "requester_id" | "assignment_group_id" | "assignee_id", string | null>> & {
+    priority?: number;
+    resolved_at?: Date | null;
+    closed_at?: Date | null;
+  },
+  ext: Partial<{ hold_reason: string | null; resolution_code: string | null; resolution_notes: string | null; reopen_count: number }>,
+): Promise<number> {
+  const r = await db
+    .updateTable("work_items")
+    .set((eb) => ({ ...(core as Record<string, unknown>), version: eb("version", "+", 1), updated_at: new Date() }))
+    .where("id", "=", id)
+    .returning("version")
+    .executeTakeFirstOrThrow();
+  if (Object.keys(ext).length > 0) await db.updateTable("incidents").set(ext).where("work_item_id", "=", id).execute();
+  return r.version;
+}
+
+/** What references a create/update names, checked against the organization in one round trip. */
+export async function checkReferences(
+  db: DbOrTx,
+  orgId: string,
+  refs: { categoryId?: string | null; subcategoryId?: string | null; serviceId?: string | null; groupId?: string | null; assigneeId?: string | null; requesterId?: string | null },
+) {
+  const r = await sql<{
+    category: boolean;
+    subcategory_parent: string | null;
+    subcategory: boolean;
+    service: boolean;
+    group: boolean;
+    assignee: boolean;
+    assignee_in_group: boolean;
+    requester: boolean;
+  }>`select
+      exists(select 1 from categories where id = ${refs.categoryId ?? null}::uuid and organization_id = ${orgId} and parent_id is null and active) as category,
+      (select parent_id from categories where id = ${refs.subcategoryId ?? null}::uuid and organization_id = ${orgId} and active) as subcategory_parent,
+      exists(select 1 from categories where id = ${refs.subcategoryId ?? null}::uuid and organization_id = ${orgId} and active) as subcategory,
+      exists(select 1 from services where id = ${refs.serviceId ?? null}::uuid and organization_id = ${orgId} and active) as service,
+      exists(select 1 from groups where id = ${refs.groupId ?? null}::uuid and organization_id = ${orgId} and active) as group,
+      exists(select 1 from users where id = ${refs.assigneeId ?? null}::uuid and organization_id = ${orgId} and active and role in ('agent', 'admin')) as assignee,
+      exists(select 1 from group_members where user_id = ${refs.assigneeId ?? null}::uuid and group_id = ${refs.groupId ?? null}::uuid) as assignee_in_group,
+      exists(select 1 from users where id = ${refs.requesterId ?? null}::uuid and organization_id = ${orgId} and active) as requester`.execute(db);
+  return r.rows[0];
+}
+
+export interface QueueFilter {
+  organizationId: string;
+  states?: IncidentState[];
+  priorities?: number[];
+  groupIds?: string[];
+  includeUnassignedGroup?: boolean;
+  assigneeId?: string | "none";
+  requesterId?: string;
+  serviceId?: string;
+  categoryId?: string;
+  q?: string;
+  /** Requesters: only these people's items or those they watch. */
+  visibleTo?: string;
+}
+
+export type QueueSort = { columns: Array<"created_at" | "updated_at" | "priority" | "number">; desc: boolean };
+
+function applyFilter(eb: ExpressionBuilder<Database & { w: Database["work_items"] }, "w">, f: QueueFilter) {
+  const conds = [eb("w.organization_id", "=", f.organizationId), eb("w.type", "=", "incident")];
+  if (f.states?.length) conds.push(eb("w.state", "in", f.states));
+  if (f.priorities?.length) conds.push(eb("w.priority", "in", f.priorities));
+  if (f.groupIds?.length || f.includeUnassignedGroup) {
+    const ors = [];
+    if (f.groupIds?.length) ors.push(eb("w.assignment_group_id", "in", f.groupIds));
+    if (f.includeUnassignedGroup) ors.push(eb("w.assignment_group_id", "is", null));
+    conds.push(eb.or(ors));
+  }
+  if (f.assigneeId === "none") conds.push(eb("w.assignee_id", "is", null));
+  else if (f.assigneeId) conds.push(eb("w.assignee_id", "=", f.assigneeId));
+  if (f.requesterId) conds.push(eb("w.requester_id", "=", f.requesterId));
+  if (f.serviceId) conds.push(eb("w.service_id", "=", f.serviceId));
+  if (f.categoryId) conds.push(eb.or([eb("w.category_id", "=", f.categoryId), eb("w.subcategory_id", "=", f.categoryId)]));
+  if (f.visibleTo) {
+    const uid = f.visibleTo;
+    conds.push(eb.or([eb("w.requester_id", "=", uid), eb("w.id", "in", eb.selectFrom("watchers").select("work_item_id").where("user_id", "=", uid))]));
+  }
+  if (f.q) {
+    const q = f.q;
+    if (/^[A-Za-z]{3}\d{1,12}$/.test(q)) conds.push(eb("w.number", "=", q.toUpperCase()));
+    else {
+      const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      conds.push(eb.or([sql<boolean>`w.search @@ websearch_to_tsquery('english', ${q})`, eb("w.title", "ilike", like)]));
+    }
+  }
+  return eb.and(conds);
+}
+
+const SORT_EXPR: Record<string, string> = { created_at: "w.created_at", updated_at: "w.updated_at", priority: "w.priority", number: "w.number" };
+
+/** One page of the queue (keyset on the sort columns plus id) and, if asked, the count capped at `countCap`. */
+export async function listIncidentPage(db: DbOrTx, f: QueueFilter, sort: QueueSort, limit: number, after: unknown[] | null, countCap: number | null) {
+  const dir = sort.desc ? "desc" : "asc";
+  const cols = [...sort.columns.map((c) => SORT_EXPR[c]), "w.id"];
+  let ids = db.selectFrom("work_items as w").select(["w.id", ...sort.columns.map((c) => `w.${c}` as const)]).where((eb) => applyFilter(eb, f));
+  if (after) {
+    const lhs = sql.join(cols.map((c) => sql.ref(c)));
+    const rhs = sql.join(after.map((v) => sql`${v}`));
+    ids = ids.where(sort.desc ? sql<boolean>`(${lhs}) < (${rhs})` : sql<boolean>`(${lhs}) > (${rhs})`);
+  }
+  for (const c of cols) ids = ids.orderBy(sql.ref(c), dir);
+  ids = ids.limit(limit + 1);
+  const pageQuery = sql<IncidentRow & { cursor: unknown[] }>`
+    with page as (${ids})
+    select ${DETAIL_SELECT}, json_build_array(${sql.join(cols.map((c) => sql.ref(c)))}) as cursor
+    from page p join work_items w on w.id = p.id ${DETAIL_JOINS}
+    order by ${sql.join(cols.map((c) => sql`${sql.ref(c)} ${sql.raw(dir)}`))}`;
+  const countQuery =
+    countCap === null
+      ? null
+      : db
+          .selectFrom(db.selectFrom("work_items as w").select(sql`1`.as("one")).where((eb) => applyFilter(eb, f)).limit(countCap + 1).as("t"))
+          .select((eb) => eb.fn.countAll<number>().as("n"));
+  const [rows, count] = await Promise.all([pageQuery.execute(db), countQuery ? countQuery.executeTakeFirstOrThrow() : Promise.resolve(null)]);
+  return { rows: rows.rows, count: count ? Number(count.n) : null };
+}

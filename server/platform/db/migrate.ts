@@ -1,0 +1,42 @@
+import type { Kysely } from "kysely";
+import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
+import * as m001 from "./migrations/20261125040000-create-identity";
+import * as m002 from "./migrations/20261125040100-create-work-items";
+
+/** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
+const migrations: Record<string, Migration> = {
+  "20261125040000-create-identity": m001,
+  "20261125040100-create-work-items": m002,
+};
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+function migrator(db: Kysely<unknown>): Migrator {
+  return new Migrator({
+    db,
+    provider: new StaticProvider(),
+    migrationTableName: "portico_migrations",
+    migrationLockTableName: "portico_migrations_lock",
+  });
+}
+
+/** Applies every pending migration; throws with the failing migration's name and cause. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  const applied = (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return applied;
+}
+
+/** Names of migrations not yet applied (used to refuse serving an outdated schema). */
+export async function pendingMigrations(db: Kysely<unknown>): Promise<string[]> {
+  const all = await migrator(db).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}

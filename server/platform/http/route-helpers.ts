@@ -1,0 +1,19 @@
+import type { FastifyRequest } from "fastify";
+import { ZErrorEnvelope } from "../../../contracts/common";
+import type { Actor } from "../../deps";
+import { principalOf } from "./auth";
+
+/** Error responses every protected route may give, for the OpenAPI document. */
+export const errorResponses = {
+  400: ZErrorEnvelope,
+  401: ZErrorEnvelope,
+  403: ZErrorEnvelope,
+  404: ZErrorEnvelope,
+  409: ZErrorEnvelope,
+} as const;
+
+/** The use-case actor for the authenticated caller of this request. */
+export function actorOf(req: FastifyRequest): Actor {
+  const p = principalOf(req);
+  return { userId: p.userId, organizationId: p.organizationId, role: p.role, groupIds: p.groupIds, ip: req.ip ?? null };
+}

@@ -1,0 +1,83 @@
+import type { Runner } from "graphile-worker";
+import { buildApp, JOBS } from "./app";
+import type { Deps } from "./deps";
+import { createLogger, type Logger } from "./platform/logger";
+import { type Config, loadConfig } from "./platform/config";
+import { createDb } from "./platform/db/db";
+import { type EmbeddedHandle, startEmbeddedPostgres } from "./platform/db/embedded";
+import { migrateToLatest, pendingMigrations } from "./platform/db/migrate";
+import { migrateQueue, startWorker } from "./platform/jobs/queue";
+import { LiveHub } from "./platform/live/live";
+import { createMetrics } from "./platform/metrics";
+import type { App } from "./platform/http/app";
+
+export type Role = "web" | "worker";
+
+/** Where the database is: DATABASE_URL, or the embedded server started now. */
+export async function resolveDatabase(config: Config, log: Logger): Promise<{ url: string; embedded: EmbeddedHandle | null }> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: null };
+  const embedded = await startEmbeddedPostgres(config.PORTICO_DATA_DIR, config.PORTICO_DB_PORT, log);
+  await embedded.ensureDatabase("portico");
+  return { url: embedded.url("portico"), embedded };
+}
+
+/** Applies Portico's migrations and the job queue's schema. */
+export async function migrateAll(url: string, log: Logger): Promise<string[]> {
+  const { db, pool } = createDb(url, 2);
+  try {
+    const applied = await migrateToLatest(db as never);
+    await migrateQueue(pool);
+    for (const m of applied) log.info({ migration: m }, "applied migration");
+    return applied;
+  } finally {
+    await db.destroy();
+  }
+}
+
+export interface Running {
+  deps: Deps;
+  app: App | null;
+  worker: Runner | null;
+  stop(): Promise<void>;
+}
+
+/** Starts the requested roles on one database; refuses an outdated schema instead of migrating it. */
+export async function startRoles(opts: { url: string; roles: Role[]; config?: Config; log?: Logger; port?: number; host?: string; webDist?: string | null }): Promise<Running> {
+  const config = opts.config ?? loadConfig();
+  const log = opts.log ?? createLogger(config.PORTICO_LOG_LEVEL);
+  const metrics = createMetrics();
+  const { db, pool } = createDb(opts.url, config.DATABASE_POOL_MAX);
+  const pending = await pendingMigrations(db as never);
+  if (pending.length) {
+    await db.destroy();
+    throw new Error(`The database schema is out of date (${pending.length} pending migrations); run \`npm run migrate\` first`);
+  }
+  let shuttingDown = false;
+  const live = opts.roles.includes("web") ? new LiveHub(opts.url, log) : null;
+  if (live) await live.start();
+  const deps: Deps = { db, config, log, metrics, live };
+  let app: App | null = null;
+  if (opts.roles.includes("web")) {
+    app = await buildApp(deps, { webDist: opts.webDist, isShuttingDown: () => shuttingDown });
+    await app.listen({ port: opts.port ?? config.PORT, host: opts.host ?? config.HOST });
+  }
+  const worker = opts.roles.includes("worker") ? await startWorker({ pool, definitions: JOBS, deps, log, metrics }) : null;
+  return {
+    deps,
+    app,
+    worker,
+    async stop() {
+      shuttingDown = true;
+      // In-flight requests finish; open event streams are cut so close() can complete.
+      if (app) {
+        const closing = app.close();
+        app.server.closeIdleConnections?.();
+        setTimeout(() => app?.server.closeAllConnections?.(), 5000).unref();
+        await closing;
+      }
+      if (worker) await worker.stop();
+      if (live) await live.stop();
+      await db.destroy();
+    },
+  };
+}
