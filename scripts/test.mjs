@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// `npm test`: builds the web app when its sources changed (the browser tests need it), then runs every suite.
+// DATABASE_URL set → tests run on that server (in a fresh scratch database); unset → an embedded PostgreSQL.
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+
+function newest(dir) {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    n = Math.max(n, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+  }
+  return n;
+}
+
+const index = path.join(root, "web/dist/index.html");
+const wantsE2e = args.length === 0 || args.some((a) => a.includes("e2e"));
+if (wantsE2e && fs.existsSync(path.join(root, "web/src"))) {
+  if (!fs.existsSync(index) || newest(path.join(root, "web/src")) > fs.statSync(index).mtimeMs) {
+    console.log("Building the web app for the browser tests…");
+    execFileSync(process.execPath, [path.join(root, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });
+  }
+}
+const r = spawnSync(process.execPath, [path.join(root, "node_modules/vitest/vitest.mjs"), "run", ...args], { cwd: root, stdio: "inherit" });
+process.exit(r.status ?? 1);
