@@ -1,5 +1,29 @@
 import { defineConfig } from "vitest/config";
 
+// Vitest 5's reporter uses Map.groupBy (Node ≥ 21); these machines run Node 20. The config loads in the
+// main process, so a polyfill here keeps failure reports from crashing the reporter.
+if (typeof (Map as { groupBy?: unknown }).groupBy !== "function") {
+  (Map as unknown as { groupBy: unknown }).groupBy = <K, V>(items: Iterable<V>, key: (v: V, i: number) => K) => {
+    const m = new Map<K, V[]>();
+    let i = 0;
+    for (const v of items) {
+      const k = key(v, i++);
+      const list = m.get(k);
+      if (list) list.push(v);
+      else m.set(k, [v]);
+    }
+    return m;
+  };
+}
+if (typeof (Object as { groupBy?: unknown }).groupBy !== "function") {
+  (Object as unknown as { groupBy: unknown }).groupBy = <V>(items: Iterable<V>, key: (v: V, i: number) => PropertyKey) => {
+    const o: Record<PropertyKey, V[]> = Object.create(null);
+    let i = 0;
+    for (const v of items) (o[key(v, i++)] ??= []).push(v);
+    return o;
+  };
+}
+
 // Two cores: two forks. Database tests isolate by organization, so files run in parallel safely.
 export default defineConfig({
   test: {

@@ -200,10 +200,12 @@ export function listLinks(db: DbOrTx, itemId: string) {
       "s.title as s_title",
       "s.state as s_state",
       "s.type as s_type",
+      "s.requester_id as s_requester_id",
       "t.number as t_number",
       "t.title as t_title",
       "t.state as t_state",
       "t.type as t_type",
+      "t.requester_id as t_requester_id",
     ])
     .where((eb) => eb.or([eb("l.source_id", "=", itemId), eb("l.target_id", "=", itemId)]))
     .orderBy("l.created_at")

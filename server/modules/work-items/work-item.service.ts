@@ -229,5 +229,8 @@ export async function removeLink(deps: Deps, actor: Actor, ref: string, type: st
 
 export async function listLinks(deps: Deps, actor: Actor, ref: string, type: string): Promise<TLink[]> {
   const item = await findVisibleItem(deps.db, actor, ref, { type });
-  return presentLinks(item.id, await repo.listLinks(deps.db, item.id));
+  let rows = await repo.listLinks(deps.db, item.id);
+  // Requesters see a link only when they may see the other side too.
+  if (!isStaffActor(actor)) rows = rows.filter((r) => (r.source_id === item.id ? r.t_requester_id : r.s_requester_id) === actor.userId);
+  return presentLinks(item.id, rows);
 }
