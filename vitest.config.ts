@@ -19,7 +19,11 @@ if (typeof (Object as { groupBy?: unknown }).groupBy !== "function") {
   (Object as unknown as { groupBy: unknown }).groupBy = <V>(items: Iterable<V>, key: (v: V, i: number) => PropertyKey) => {
     const o: Record<PropertyKey, V[]> = Object.create(null);
     let i = 0;
-    for (const v of items) (o[key(v, i++)] ??= []).push(v);
+    for (const v of items) {
+      const k = key(v, i++);
+      o[k] ??= [];
+      o[k].push(v);
+    }
     return o;
   };
 }

@@ -93,7 +93,10 @@ export const ZListIncidentsQuery = z.object({
   open: z.enum(["true", "false"]).optional().describe("true = new, in progress or on hold"),
   priority: zCsv(ZPriority),
   assignmentGroupId: zCsv(z.union([z.uuid(), z.literal("mine"), z.literal("none")])).describe("UUIDs, 'mine' or 'none'"),
-  assigneeId: z.union([z.uuid(), z.literal("me"), z.literal("none")]).optional().describe("UUID, 'me' or 'none'"),
+  assigneeId: z
+    .union([z.uuid(), z.literal("me"), z.literal("none")])
+    .optional()
+    .describe("UUID, 'me' or 'none'"),
   requesterId: z.uuid().optional(),
   serviceId: z.uuid().optional(),
   categoryId: z.uuid().optional(),

@@ -16,7 +16,11 @@ const USAGE = `portico <command>
 function parseRoles(args: string[]): Role[] {
   const arg = args.find((a) => a.startsWith("--roles="));
   if (!arg) return ["web", "worker"];
-  const roles = arg.slice(8).split(",").map((r) => r.trim()).filter(Boolean);
+  const roles = arg
+    .slice(8)
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
   // scheduler and mail-in run inside the worker (cron is part of the queue).
   const mapped = new Set<Role>();
   for (const r of roles) {
@@ -66,7 +70,8 @@ async function main(argv: string[]): Promise<void> {
     }
     const running = await startRoles({ url, roles: command === "start" ? ["web", "worker"] : parseRoles(args), config, log });
     if (config.PORTICO_ADMIN_EMAIL && config.PORTICO_ADMIN_PASSWORD) {
-      if (await ensureInitialAdmin(running.deps, config.PORTICO_ADMIN_EMAIL, config.PORTICO_ADMIN_PASSWORD)) log.info({ email: config.PORTICO_ADMIN_EMAIL }, "created initial administrator");
+      if (await ensureInitialAdmin(running.deps, config.PORTICO_ADMIN_EMAIL, config.PORTICO_ADMIN_PASSWORD))
+        log.info({ email: config.PORTICO_ADMIN_EMAIL }, "created initial administrator");
     }
     if (running.app) {
       const base = config.PORTICO_PUBLIC_URL ?? `http://localhost:${config.PORT}`;

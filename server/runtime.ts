@@ -42,7 +42,15 @@ export interface Running {
 }
 
 /** Starts the requested roles on one database; refuses an outdated schema instead of migrating it. */
-export async function startRoles(opts: { url: string; roles: Role[]; config?: Config; log?: Logger; port?: number; host?: string; webDist?: string | null }): Promise<Running> {
+export async function startRoles(opts: {
+  url: string;
+  roles: Role[];
+  config?: Config;
+  log?: Logger;
+  port?: number;
+  host?: string;
+  webDist?: string | null;
+}): Promise<Running> {
   const config = opts.config ?? loadConfig();
   const log = opts.log ?? createLogger(config.PORTICO_LOG_LEVEL);
   const metrics = createMetrics();

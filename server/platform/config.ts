@@ -1,9 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 
-const ZBool = z
-  .enum(["1", "0", "true", "false", "yes", "no", ""])
-  .transform((v) => v === "1" || v === "true" || v === "yes");
+const ZBool = z.enum(["1", "0", "true", "false", "yes", "no", ""]).transform((v) => v === "1" || v === "true" || v === "yes");
 
 const ZEnv = z.object({
   NODE_ENV: z.string().default("development"),

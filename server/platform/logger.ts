@@ -6,13 +6,7 @@ export function createLogger(level: string, name = "portico"): Logger {
     name,
     level,
     redact: {
-      paths: [
-        "req.headers.authorization",
-        "req.headers.cookie",
-        'req.headers["x-csrf-token"]',
-        "password",
-        "*.password",
-      ],
+      paths: ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-csrf-token"]', "password", "*.password"],
       censor: "[redacted]",
     },
   });

@@ -22,7 +22,11 @@ export async function isEmpty(deps: Deps): Promise<boolean> {
 
 /** Creates an organization and returns its id. */
 export async function createOrganization(deps: Deps, name: string, slug: string): Promise<string> {
-  const r = await deps.db.insertInto("organizations").values({ name, slug, settings: JSON.stringify({}) }).returning("id").executeTakeFirstOrThrow();
+  const r = await deps.db
+    .insertInto("organizations")
+    .values({ name, slug, settings: JSON.stringify({}) })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   return r.id;
 }
 
@@ -48,7 +52,12 @@ export async function seedDemo(deps: Deps): Promise<void> {
       ["apps", "Applications", ["grace", "alice"]],
     ] as const) {
       g[key] = (await insertGroup(tx, { organizationId: orgId, name, description: `${name} team`, email: null })).id;
-      await setGroupMembers(tx, orgId, g[key], members.map((m) => u[m]));
+      await setGroupMembers(
+        tx,
+        orgId,
+        g[key],
+        members.map((m) => u[m]),
+      );
     }
     const s: Record<string, string> = {};
     for (const [key, name, group] of [
@@ -78,23 +87,150 @@ export async function seedDemo(deps: Deps): Promise<void> {
   const dave = actor("dave", "requester");
   const erin = actor("erin", "requester");
 
-  const demo: Array<{ by: Actor; title: string; description: string; impact: "high" | "medium" | "low"; urgency: "high" | "medium" | "low"; service: string; category: string; sub: string; group?: string; assignee?: string; then?: "resolve" | "hold" | "close" | "cancel" }> = [
-    { by: dave, title: "VPN disconnects every few minutes", description: "Since this morning the VPN drops every 5–10 minutes when working from home.", impact: "medium", urgency: "high", service: "vpn", category: "network", sub: "network/VPN", group: "network", assignee: "bob" },
-    { by: erin, title: "Cannot post invoices in ERP", description: "Posting fails with error FI-204 for all invoices over 10k.", impact: "high", urgency: "high", service: "erp", category: "software", sub: "software/ERP client", group: "apps" },
-    { by: dave, title: "Laptop battery drains in an hour", description: "Battery health shows 41%.", impact: "low", urgency: "medium", service: "laptop", category: "hardware", sub: "hardware/Laptop", group: "desk", assignee: "alice", then: "hold" },
-    { by: erin, title: "Outlook asks for password repeatedly", description: "Prompt appears every hour since the password change.", impact: "low", urgency: "high", service: "email", category: "software", sub: "software/Email client", group: "desk", assignee: "alice", then: "resolve" },
-    { by: dave, title: "Wi-Fi slow in meeting room 3", description: "Video calls freeze; other rooms are fine.", impact: "medium", urgency: "medium", service: "wifi", category: "network", sub: "network/Wi-Fi", group: "network" },
-    { by: erin, title: "Printer on floor 2 jams", description: "Paper jam light stays on after clearing.", impact: "low", urgency: "low", service: "laptop", category: "hardware", sub: "hardware/Printer", group: "desk", then: "cancel" },
-    { by: dave, title: "Need access to the finance share", description: "New role in finance from Monday.", impact: "low", urgency: "medium", service: "email", category: "access", sub: "access/Permissions", group: "desk", assignee: "alice", then: "close" },
-    { by: erin, title: "Email bounces to external partners", description: "Messages to partner.example return 550 errors.", impact: "high", urgency: "medium", service: "email", category: "software", sub: "software/Email client" },
-    { by: dave, title: "Second monitor not detected", description: "Docking station shows only one display.", impact: "low", urgency: "low", service: "laptop", category: "hardware", sub: "hardware/Monitor" },
-    { by: erin, title: "ERP reports run very slowly", description: "Month-end reports take 20 minutes instead of 2.", impact: "medium", urgency: "medium", service: "erp", category: "software", sub: "software/ERP client", group: "apps", assignee: "grace" },
+  const demo: Array<{
+    by: Actor;
+    title: string;
+    description: string;
+    impact: "high" | "medium" | "low";
+    urgency: "high" | "medium" | "low";
+    service: string;
+    category: string;
+    sub: string;
+    group?: string;
+    assignee?: string;
+    outcome?: "resolve" | "hold" | "close" | "cancel";
+  }> = [
+    {
+      by: dave,
+      title: "VPN disconnects every few minutes",
+      description: "Since this morning the VPN drops every 5–10 minutes when working from home.",
+      impact: "medium",
+      urgency: "high",
+      service: "vpn",
+      category: "network",
+      sub: "network/VPN",
+      group: "network",
+      assignee: "bob",
+    },
+    {
+      by: erin,
+      title: "Cannot post invoices in ERP",
+      description: "Posting fails with error FI-204 for all invoices over 10k.",
+      impact: "high",
+      urgency: "high",
+      service: "erp",
+      category: "software",
+      sub: "software/ERP client",
+      group: "apps",
+    },
+    {
+      by: dave,
+      title: "Laptop battery drains in an hour",
+      description: "Battery health shows 41%.",
+      impact: "low",
+      urgency: "medium",
+      service: "laptop",
+      category: "hardware",
+      sub: "hardware/Laptop",
+      group: "desk",
+      assignee: "alice",
+      outcome: "hold",
+    },
+    {
+      by: erin,
+      title: "Outlook asks for password repeatedly",
+      description: "Prompt appears every hour since the password change.",
+      impact: "low",
+      urgency: "high",
+      service: "email",
+      category: "software",
+      sub: "software/Email client",
+      group: "desk",
+      assignee: "alice",
+      outcome: "resolve",
+    },
+    {
+      by: dave,
+      title: "Wi-Fi slow in meeting room 3",
+      description: "Video calls freeze; other rooms are fine.",
+      impact: "medium",
+      urgency: "medium",
+      service: "wifi",
+      category: "network",
+      sub: "network/Wi-Fi",
+      group: "network",
+    },
+    {
+      by: erin,
+      title: "Printer on floor 2 jams",
+      description: "Paper jam light stays on after clearing.",
+      impact: "low",
+      urgency: "low",
+      service: "laptop",
+      category: "hardware",
+      sub: "hardware/Printer",
+      group: "desk",
+      outcome: "cancel",
+    },
+    {
+      by: dave,
+      title: "Need access to the finance share",
+      description: "New role in finance from Monday.",
+      impact: "low",
+      urgency: "medium",
+      service: "email",
+      category: "access",
+      sub: "access/Permissions",
+      group: "desk",
+      assignee: "alice",
+      outcome: "close",
+    },
+    {
+      by: erin,
+      title: "Email bounces to external partners",
+      description: "Messages to partner.example return 550 errors.",
+      impact: "high",
+      urgency: "medium",
+      service: "email",
+      category: "software",
+      sub: "software/Email client",
+    },
+    {
+      by: dave,
+      title: "Second monitor not detected",
+      description: "Docking station shows only one display.",
+      impact: "low",
+      urgency: "low",
+      service: "laptop",
+      category: "hardware",
+      sub: "hardware/Monitor",
+    },
+    {
+      by: erin,
+      title: "ERP reports run very slowly",
+      description: "Month-end reports take 20 minutes instead of 2.",
+      impact: "medium",
+      urgency: "medium",
+      service: "erp",
+      category: "software",
+      sub: "software/ERP client",
+      group: "apps",
+      assignee: "grace",
+    },
   ];
   for (const d of demo) {
     const created = await createIncident(
       deps,
       d.by,
-      { title: d.title, description: d.description, impact: d.impact, urgency: d.urgency, serviceId: ids.s[d.service], categoryId: ids.c[d.category], subcategoryId: ids.c[d.sub] },
+      {
+        title: d.title,
+        description: d.description,
+        impact: d.impact,
+        urgency: d.urgency,
+        serviceId: ids.s[d.service],
+        categoryId: ids.c[d.category],
+        subcategoryId: ids.c[d.sub],
+      },
       { via: "session" },
     );
     const id = (created.body as { id: string }).id;
@@ -104,10 +240,15 @@ export async function seedDemo(deps: Deps): Promise<void> {
       await addComment(deps, agent, id, "incident", "Thanks for reporting this — I'm looking into it now.", "public");
       await addComment(deps, agent, id, "incident", "Checked the logs; nothing obvious yet.", "internal");
     }
-    if (d.then === "hold") await transitionIncident(deps, agent, id, { action: "hold", holdReason: "awaiting_vendor" });
-    if (d.then === "resolve" || d.then === "close") await transitionIncident(deps, agent, id, { action: "resolve", resolutionCode: "solved_permanently", resolutionNotes: "Cleared cached credentials and re-added the account." });
-    if (d.then === "close") await transitionIncident(deps, d.by, id, { action: "close" });
-    if (d.then === "cancel") await transitionIncident(deps, agent, id, { action: "cancel", reason: "Reported twice; handled in another ticket." });
+    if (d.outcome === "hold") await transitionIncident(deps, agent, id, { action: "hold", holdReason: "awaiting_vendor" });
+    if (d.outcome === "resolve" || d.outcome === "close")
+      await transitionIncident(deps, agent, id, {
+        action: "resolve",
+        resolutionCode: "solved_permanently",
+        resolutionNotes: "Cleared cached credentials and re-added the account.",
+      });
+    if (d.outcome === "close") await transitionIncident(deps, d.by, id, { action: "close" });
+    if (d.outcome === "cancel") await transitionIncident(deps, agent, id, { action: "cancel", reason: "Reported twice; handled in another ticket." });
   }
 
   // A second customer organization, to show that organizations never see each other's records.

@@ -15,7 +15,12 @@ export async function createOrg(deps: Deps, name = `Org ${uniq()}`) {
 }
 
 /** A person with a password (TEST_PASSWORD) and a bearer token ready to call the API. */
-export async function createUser(deps: Deps, orgId: string, role: Role = "agent", opts: { name?: string; email?: string; groupIds?: string[] } = {}): Promise<Caller & { id: string; name: string }> {
+export async function createUser(
+  deps: Deps,
+  orgId: string,
+  role: Role = "agent",
+  opts: { name?: string; email?: string; groupIds?: string[] } = {},
+): Promise<Caller & { id: string; name: string }> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const email = opts.email ?? `${role}-${uniq()}@example.test`;
   const name = opts.name ?? `${role} ${uniq()}`;
@@ -36,7 +41,11 @@ export async function createUser(deps: Deps, orgId: string, role: Role = "agent"
 }
 
 export async function createGroup(deps: Deps, orgId: string, name = `Group ${uniq()}`) {
-  return deps.db.insertInto("groups").values({ organization_id: orgId, name, description: "", email: null }).returning(["id", "name"]).executeTakeFirstOrThrow();
+  return deps.db
+    .insertInto("groups")
+    .values({ organization_id: orgId, name, description: "", email: null })
+    .returning(["id", "name"])
+    .executeTakeFirstOrThrow();
 }
 
 export async function addMember(deps: Deps, orgId: string, groupId: string, userId: string) {
@@ -44,7 +53,11 @@ export async function addMember(deps: Deps, orgId: string, groupId: string, user
 }
 
 export async function createService(deps: Deps, orgId: string, name = `Service ${uniq()}`) {
-  return deps.db.insertInto("services").values({ organization_id: orgId, name, description: "", support_group_id: null }).returning(["id", "name"]).executeTakeFirstOrThrow();
+  return deps.db
+    .insertInto("services")
+    .values({ organization_id: orgId, name, description: "", support_group_id: null })
+    .returning(["id", "name"])
+    .executeTakeFirstOrThrow();
 }
 
 export async function createCategory(deps: Deps, orgId: string, name = `Cat ${uniq()}`, parentId: string | null = null) {

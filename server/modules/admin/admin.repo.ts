@@ -25,5 +25,9 @@ export function getPriorityRows(db: DbOrTx, orgId: string) {
 /** Replaces the organization's priority matrix. */
 export async function replacePriorityRows(db: DbOrTx, orgId: string, rows: Array<{ impact: string; urgency: string; priority: number }>): Promise<void> {
   await db.deleteFrom("priority_matrix").where("organization_id", "=", orgId).execute();
-  if (rows.length) await db.insertInto("priority_matrix").values(rows.map((r) => ({ ...r, organization_id: orgId }))).execute();
+  if (rows.length)
+    await db
+      .insertInto("priority_matrix")
+      .values(rows.map((r) => ({ ...r, organization_id: orgId })))
+      .execute();
 }

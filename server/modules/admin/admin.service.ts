@@ -14,7 +14,15 @@ export async function effectiveSettings(db: DbOrTx, orgId: string): Promise<{ re
 export async function updateSettings(deps: Deps, actor: Actor, patch: { reopenWindowDays?: number }) {
   return withTx(deps.db, async (tx) => {
     await repo.mergeOrgSettings(tx, actor.organizationId, patch);
-    await insertAudit(tx, { organizationId: actor.organizationId, actorId: actor.userId, action: "settings.updated", entityType: "organization", entityId: actor.organizationId, data: patch, ip: actor.ip });
+    await insertAudit(tx, {
+      organizationId: actor.organizationId,
+      actorId: actor.userId,
+      action: "settings.updated",
+      entityType: "organization",
+      entityId: actor.organizationId,
+      data: patch,
+      ip: actor.ip,
+    });
     return effectiveSettings(tx, actor.organizationId);
   });
 }
@@ -33,7 +41,15 @@ export async function setPriorityMatrix(deps: Deps, actor: Actor, matrix: Priori
   return withTx(deps.db, async (tx) => {
     const rows = LEVELS.flatMap((impact) => LEVELS.map((urgency) => ({ impact, urgency, priority: matrix[impact][urgency] })));
     await repo.replacePriorityRows(tx, actor.organizationId, rows);
-    await insertAudit(tx, { organizationId: actor.organizationId, actorId: actor.userId, action: "priority_matrix.updated", entityType: "organization", entityId: actor.organizationId, data: { matrix }, ip: actor.ip });
+    await insertAudit(tx, {
+      organizationId: actor.organizationId,
+      actorId: actor.userId,
+      action: "priority_matrix.updated",
+      entityType: "organization",
+      entityId: actor.organizationId,
+      data: { matrix },
+      ip: actor.ip,
+    });
     return getPriorityMatrix(tx, actor.organizationId);
   });
 }

@@ -96,7 +96,15 @@ export async function clearThrottle(db: DbOrTx, key: string): Promise<void> {
 /** Appends a security/admin event to the audit trail. */
 export async function insertAudit(
   db: DbOrTx,
-  e: { organizationId: string | null; actorId: string | null; action: string; entityType: string; entityId?: string | null; data?: Record<string, unknown>; ip?: string | null },
+  e: {
+    organizationId: string | null;
+    actorId: string | null;
+    action: string;
+    entityType: string;
+    entityId?: string | null;
+    data?: Record<string, unknown>;
+    ip?: string | null;
+  },
 ): Promise<void> {
   await db
     .insertInto("audit_events")
@@ -293,6 +301,7 @@ export async function countStaffInOrg(db: DbOrTx, orgId: string, userIds: string
     .where("organization_id", "=", orgId)
     .where("id", "in", userIds)
     .where("role", "in", ["agent", "admin"])
+    .where("active", "=", true)
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }

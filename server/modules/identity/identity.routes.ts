@@ -28,13 +28,18 @@ const ZIdParam = z.object({ id: z.uuid() });
 /** Sign-in, the caller's profile and tokens, and the people/groups directory. */
 export function registerIdentityRoutes(app: FastifyInstance, deps: Deps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const secure = deps.config.PORTICO_SECURE_COOKIES ?? (deps.config.PORTICO_PUBLIC_URL?.startsWith("https://") ?? false);
+  const secure = deps.config.PORTICO_SECURE_COOKIES ?? deps.config.PORTICO_PUBLIC_URL?.startsWith("https://") ?? false;
 
   r.post(
     "/api/v1/auth/login",
     {
       config: { auth: false, rateLimit: { max: 30, timeWindow: "1 minute" } },
-      schema: { tags: ["auth"], summary: "Sign in with email and password", body: ZLoginRequest, response: { 200: ZLoginResponse, 400: ZErrorEnvelope, 401: ZErrorEnvelope, 429: ZErrorEnvelope } },
+      schema: {
+        tags: ["auth"],
+        summary: "Sign in with email and password",
+        body: ZLoginRequest,
+        response: { 200: ZLoginResponse, 400: ZErrorEnvelope, 401: ZErrorEnvelope, 429: ZErrorEnvelope },
+      },
     },
     async (req, reply) => {
       const s = await identity.login(deps, req.body, req.ip ?? null, req.headers["user-agent"] ?? null);
@@ -49,56 +54,124 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: Deps): void {
     return { ok: true as const };
   });
 
-  r.get("/api/v1/auth/session", { schema: { tags: ["auth"], summary: "The current browser session and its CSRF token", response: { 200: ZSessionResponse, ...errorResponses } } }, async (req) => {
-    const p = principalOf(req);
-    return { user: await identity.getMe(deps, p.userId), csrfToken: p.csrfToken ?? "" };
-  });
+  r.get(
+    "/api/v1/auth/session",
+    { schema: { tags: ["auth"], summary: "The current browser session and its CSRF token", response: { 200: ZSessionResponse, ...errorResponses } } },
+    async (req) => {
+      const p = principalOf(req);
+      return { user: await identity.getMe(deps, p.userId), csrfToken: p.csrfToken ?? "" };
+    },
+  );
 
-  r.get("/api/v1/me", { schema: { tags: ["me"], summary: "Who am I", response: { 200: ZMe, ...errorResponses } } }, async (req) => identity.getMe(deps, principalOf(req).userId));
+  r.get("/api/v1/me", { schema: { tags: ["me"], summary: "Who am I", response: { 200: ZMe, ...errorResponses } } }, async (req) =>
+    identity.getMe(deps, principalOf(req).userId),
+  );
 
-  r.get("/api/v1/me/tokens", { schema: { tags: ["me"], summary: "My personal API tokens", response: { 200: z.object({ items: z.array(ZApiToken) }), ...errorResponses } } }, async (req) => ({
-    items: await identity.listApiTokens(deps, actorOf(req)),
-  }));
+  r.get(
+    "/api/v1/me/tokens",
+    { schema: { tags: ["me"], summary: "My personal API tokens", response: { 200: z.object({ items: z.array(ZApiToken) }), ...errorResponses } } },
+    async (req) => ({
+      items: await identity.listApiTokens(deps, actorOf(req)),
+    }),
+  );
 
   r.post(
     "/api/v1/me/tokens",
-    { schema: { tags: ["me"], summary: "Create a personal API token (shown once)", body: ZCreateTokenRequest, response: { 201: ZCreatedToken, ...errorResponses } } },
+    {
+      schema: {
+        tags: ["me"],
+        summary: "Create a personal API token (shown once)",
+        body: ZCreateTokenRequest,
+        response: { 201: ZCreatedToken, ...errorResponses },
+      },
+    },
     async (req, reply) => reply.status(201).send(await identity.createApiToken(deps, actorOf(req), req.body)),
   );
 
-  r.delete("/api/v1/me/tokens/:id", { schema: { tags: ["me"], summary: "Revoke a token", params: ZIdParam, response: { 200: ZOk, ...errorResponses } } }, async (req) => {
-    await identity.revokeApiToken(deps, actorOf(req), req.params.id);
-    return { ok: true as const };
-  });
+  r.delete(
+    "/api/v1/me/tokens/:id",
+    { schema: { tags: ["me"], summary: "Revoke a token", params: ZIdParam, response: { 200: ZOk, ...errorResponses } } },
+    async (req) => {
+      await identity.revokeApiToken(deps, actorOf(req), req.params.id);
+      return { ok: true as const };
+    },
+  );
 
-  r.get("/api/v1/users", { schema: { tags: ["directory"], summary: "People of my organization (staff only)", querystring: ZListUsersQuery, response: { 200: z.object({ items: z.array(ZUser) }), ...errorResponses } } }, async (req) => {
-    const actor = actorOf(req);
-    requireRole(principalOf(req), "agent");
-    return { items: await identity.listUsers(deps, actor, req.query) };
-  });
+  r.get(
+    "/api/v1/users",
+    {
+      schema: {
+        tags: ["directory"],
+        summary: "People of my organization (staff only)",
+        querystring: ZListUsersQuery,
+        response: { 200: z.object({ items: z.array(ZUser) }), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      requireRole(principalOf(req), "agent");
+      return { items: await identity.listUsers(deps, actor, req.query) };
+    },
+  );
 
-  r.post("/api/v1/users", { schema: { tags: ["directory"], summary: "Create a person (admins)", body: ZCreateUserRequest, response: { 201: ZUser, ...errorResponses } } }, async (req, reply) => {
-    requireRole(principalOf(req), "admin");
-    return reply.status(201).send(await identity.createUser(deps, actorOf(req), req.body));
-  });
+  r.post(
+    "/api/v1/users",
+    { schema: { tags: ["directory"], summary: "Create a person (admins)", body: ZCreateUserRequest, response: { 201: ZUser, ...errorResponses } } },
+    async (req, reply) => {
+      requireRole(principalOf(req), "admin");
+      return reply.status(201).send(await identity.createUser(deps, actorOf(req), req.body));
+    },
+  );
 
-  r.patch("/api/v1/users/:id", { schema: { tags: ["directory"], summary: "Change a person (admins)", params: ZIdParam, body: ZUpdateUserRequest, response: { 200: ZUser, ...errorResponses } } }, async (req) => {
-    requireRole(principalOf(req), "admin");
-    return identity.updateUser(deps, actorOf(req), req.params.id, req.body);
-  });
+  r.patch(
+    "/api/v1/users/:id",
+    {
+      schema: {
+        tags: ["directory"],
+        summary: "Change a person (admins)",
+        params: ZIdParam,
+        body: ZUpdateUserRequest,
+        response: { 200: ZUser, ...errorResponses },
+      },
+    },
+    async (req) => {
+      requireRole(principalOf(req), "admin");
+      return identity.updateUser(deps, actorOf(req), req.params.id, req.body);
+    },
+  );
 
-  r.get("/api/v1/groups", { schema: { tags: ["directory"], summary: "Assignment groups", response: { 200: z.object({ items: z.array(ZGroup) }), ...errorResponses } } }, async (req) => {
-    requireRole(principalOf(req), "agent");
-    return { items: await identity.listGroups(deps, actorOf(req)) };
-  });
+  r.get(
+    "/api/v1/groups",
+    { schema: { tags: ["directory"], summary: "Assignment groups", response: { 200: z.object({ items: z.array(ZGroup) }), ...errorResponses } } },
+    async (req) => {
+      requireRole(principalOf(req), "agent");
+      return { items: await identity.listGroups(deps, actorOf(req)) };
+    },
+  );
 
-  r.post("/api/v1/groups", { schema: { tags: ["directory"], summary: "Create a group (admins)", body: ZCreateGroupRequest, response: { 201: ZGroup, ...errorResponses } } }, async (req, reply) => {
-    requireRole(principalOf(req), "admin");
-    return reply.status(201).send(await identity.createGroup(deps, actorOf(req), req.body));
-  });
+  r.post(
+    "/api/v1/groups",
+    { schema: { tags: ["directory"], summary: "Create a group (admins)", body: ZCreateGroupRequest, response: { 201: ZGroup, ...errorResponses } } },
+    async (req, reply) => {
+      requireRole(principalOf(req), "admin");
+      return reply.status(201).send(await identity.createGroup(deps, actorOf(req), req.body));
+    },
+  );
 
-  r.patch("/api/v1/groups/:id", { schema: { tags: ["directory"], summary: "Change a group (admins)", params: ZIdParam, body: ZUpdateGroupRequest, response: { 200: ZGroup, ...errorResponses } } }, async (req) => {
-    requireRole(principalOf(req), "admin");
-    return identity.updateGroup(deps, actorOf(req), req.params.id, req.body);
-  });
+  r.patch(
+    "/api/v1/groups/:id",
+    {
+      schema: {
+        tags: ["directory"],
+        summary: "Change a group (admins)",
+        params: ZIdParam,
+        body: ZUpdateGroupRequest,
+        response: { 200: ZGroup, ...errorResponses },
+      },
+    },
+    async (req) => {
+      requireRole(principalOf(req), "admin");
+      return identity.updateGroup(deps, actorOf(req), req.params.id, req.body);
+    },
+  );
 }

@@ -1,6 +1,14 @@
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
-import type { TCreateTokenRequest, TLoginRequest, TMe, ZCreateGroupRequest, ZCreateUserRequest, ZUpdateGroupRequest, ZUpdateUserRequest } from "../../../contracts/identity";
+import type {
+  TCreateTokenRequest,
+  TLoginRequest,
+  TMe,
+  ZCreateGroupRequest,
+  ZCreateUserRequest,
+  ZUpdateGroupRequest,
+  ZUpdateUserRequest,
+} from "../../../contracts/identity";
 import type { Actor, Deps } from "../../deps";
 import { withTx } from "../../platform/db/db";
 import type { Principal, PrincipalResolver } from "../../platform/http/auth";
@@ -134,7 +142,15 @@ export async function createApiToken(deps: Deps, actor: Actor, input: TCreateTok
       prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
       expiresAt,
     });
-    await repo.insertAudit(tx, { organizationId: actor.organizationId, actorId: actor.userId, action: "token.created", entityType: "api_token", entityId: r.id, data: { name: input.name }, ip: actor.ip });
+    await repo.insertAudit(tx, {
+      organizationId: actor.organizationId,
+      actorId: actor.userId,
+      action: "token.created",
+      entityType: "api_token",
+      entityId: r.id,
+      data: { name: input.name },
+      ip: actor.ip,
+    });
     return r;
   });
   return { ...presentToken(row), token };
@@ -148,7 +164,14 @@ export async function listApiTokens(deps: Deps, actor: Actor) {
 export async function revokeApiToken(deps: Deps, actor: Actor, tokenId: string): Promise<void> {
   await withTx(deps.db, async (tx) => {
     if (!(await repo.revokeApiToken(tx, actor.userId, tokenId))) throw notFound("Token");
-    await repo.insertAudit(tx, { organizationId: actor.organizationId, actorId: actor.userId, action: "token.revoked", entityType: "api_token", entityId: tokenId, ip: actor.ip });
+    await repo.insertAudit(tx, {
+      organizationId: actor.organizationId,
+      actorId: actor.userId,
+      action: "token.revoked",
+      entityType: "api_token",
+      entityId: tokenId,
+      ip: actor.ip,
+    });
   });
 }
 
@@ -161,9 +184,26 @@ export async function listUsers(deps: Deps, actor: Actor, f: Parameters<typeof r
 export async function createUser(deps: Deps, actor: Actor, input: z.infer<typeof ZCreateUserRequest>) {
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return withTx(deps.db, async (tx) => {
-    if (await repo.findUserForLogin(tx, input.email)) throw new AppError("CONFLICT", "A person with this email already exists", [{ field: "body.email", message: "already in use" }]);
-    const u = await repo.insertUser(tx, { organizationId: actor.organizationId, email: input.email, name: input.name, role: input.role, passwordHash, locale: input.locale, timeZone: input.timeZone });
-    await repo.insertAudit(tx, { organizationId: actor.organizationId, actorId: actor.userId, action: "user.created", entityType: "user", entityId: u.id, data: { email: u.email, role: u.role }, ip: actor.ip });
+    if (await repo.findUserForLogin(tx, input.email))
+      throw new AppError("CONFLICT", "A person with this email already exists", [{ field: "body.email", message: "already in use" }]);
+    const u = await repo.insertUser(tx, {
+      organizationId: actor.organizationId,
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      passwordHash,
+      locale: input.locale,
+      timeZone: input.timeZone,
+    });
+    await repo.insertAudit(tx, {
+      organizationId: actor.organizationId,
+      actorId: actor.userId,
+      action: "user.created",
+      entityType: "user",
+      entityId: u.id,
+      data: { email: u.email, role: u.role },
+      ip: actor.ip,
+    });
     return u;
   });
 }
@@ -186,7 +226,15 @@ export async function updateUser(deps: Deps, actor: Actor, userId: string, input
     if (!u) throw notFound("Person");
     if (input.active === false || password_hash) await repo.deleteSessionsOfUser(tx, userId);
     const { password: _p, ...audited } = input;
-    await repo.insertAudit(tx, { organizationId: actor.organizationId, actorId: actor.userId, action: "user.updated", entityType: "user", entityId: userId, data: { ...audited, passwordChanged: Boolean(password_hash) }, ip: actor.ip });
+    await repo.insertAudit(tx, {
+      organizationId: actor.organizationId,
+      actorId: actor.userId,
+      action: "user.updated",
+      entityType: "user",
+      entityId: userId,
+      data: { ...audited, passwordChanged: Boolean(password_hash) },
+      ip: actor.ip,
+    });
     return u;
   });
 }
@@ -202,7 +250,7 @@ function presentGroup(g: { id: string; name: string; description: string; email:
 async function assertMembers(tx: Parameters<typeof repo.countStaffInOrg>[0], orgId: string, ids: string[]) {
   const unique = [...new Set(ids)];
   if ((await repo.countStaffInOrg(tx, orgId, unique)) !== unique.length) {
-    throw invalidField("body.memberIds", "every member must be an agent or admin of this organization");
+    throw invalidField("body.memberIds", "every member must be an active agent or admin of this organization");
   }
   return unique;
 }
@@ -211,9 +259,22 @@ async function assertMembers(tx: Parameters<typeof repo.countStaffInOrg>[0], org
 export async function createGroup(deps: Deps, actor: Actor, input: z.infer<typeof ZCreateGroupRequest>) {
   return withTx(deps.db, async (tx) => {
     const members = await assertMembers(tx, actor.organizationId, input.memberIds);
-    const g = await repo.insertGroup(tx, { organizationId: actor.organizationId, name: input.name, description: input.description, email: input.email ?? null });
+    const g = await repo.insertGroup(tx, {
+      organizationId: actor.organizationId,
+      name: input.name,
+      description: input.description,
+      email: input.email ?? null,
+    });
     await repo.setGroupMembers(tx, actor.organizationId, g.id, members);
-    await repo.insertAudit(tx, { organizationId: actor.organizationId, actorId: actor.userId, action: "group.created", entityType: "group", entityId: g.id, data: { name: g.name, memberIds: members }, ip: actor.ip });
+    await repo.insertAudit(tx, {
+      organizationId: actor.organizationId,
+      actorId: actor.userId,
+      action: "group.created",
+      entityType: "group",
+      entityId: g.id,
+      data: { name: g.name, memberIds: members },
+      ip: actor.ip,
+    });
     return presentGroup({ ...g, member_ids: members });
   });
 }
@@ -224,7 +285,15 @@ export async function updateGroup(deps: Deps, actor: Actor, groupId: string, inp
     const g = await repo.updateGroup(tx, actor.organizationId, groupId, { name: input.name, description: input.description, email: input.email });
     if (!g) throw notFound("Group");
     if (input.memberIds) await repo.setGroupMembers(tx, actor.organizationId, groupId, await assertMembers(tx, actor.organizationId, input.memberIds));
-    await repo.insertAudit(tx, { organizationId: actor.organizationId, actorId: actor.userId, action: "group.updated", entityType: "group", entityId: groupId, data: input, ip: actor.ip });
+    await repo.insertAudit(tx, {
+      organizationId: actor.organizationId,
+      actorId: actor.userId,
+      action: "group.updated",
+      entityType: "group",
+      entityId: groupId,
+      data: input,
+      ip: actor.ip,
+    });
     const all = await repo.listGroups(tx, actor.organizationId);
     return presentGroup(all.find((x) => x.id === groupId) ?? { ...g, member_ids: [] });
   });
@@ -236,9 +305,20 @@ export async function ensureInitialAdmin(deps: Deps, email: string, password: st
   const passwordHash = await hashPassword(password);
   return withTx(deps.db, async (tx) => {
     let org = await tx.selectFrom("organizations").select("id").orderBy("created_at").limit(1).executeTakeFirst();
-    org ??= await tx.insertInto("organizations").values({ name: "Default organization", slug: "default", settings: "{}" }).returning("id").executeTakeFirstOrThrow();
+    org ??= await tx
+      .insertInto("organizations")
+      .values({ name: "Default organization", slug: "default", settings: "{}" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const u = await repo.insertUser(tx, { organizationId: org.id, email, name: "Administrator", role: "admin", passwordHash });
-    await repo.insertAudit(tx, { organizationId: org.id, actorId: null, action: "user.created", entityType: "user", entityId: u.id, data: { email, role: "admin", source: "PORTICO_ADMIN_EMAIL" } });
+    await repo.insertAudit(tx, {
+      organizationId: org.id,
+      actorId: null,
+      action: "user.created",
+      entityType: "user",
+      entityId: u.id,
+      data: { email, role: "admin", source: "PORTICO_ADMIN_EMAIL" },
+    });
     return true;
   });
 }

@@ -184,7 +184,22 @@ export async function lookupPriority(db: DbOrTx, orgId: string, impact: string, 
 export async function updateIncidentRow(
   db: DbOrTx,
   id: string,
-  core: Partial<Record<"title" | "description" | "state" | "impact" | "urgency" | "category_id" | "subcategory_id" | "service_id" | "requester_id" | "assignment_group_id" | "assignee_id", string | null>> & {
+  core: Partial<
+    Record<
+      | "title"
+      | "description"
+      | "state"
+      | "impact"
+      | "urgency"
+      | "category_id"
+      | "subcategory_id"
+      | "service_id"
+      | "requester_id"
+      | "assignment_group_id"
+      | "assignee_id",
+      string | null
+    >
+  > & {
     priority?: number;
     resolved_at?: Date | null;
     closed_at?: Date | null;
@@ -205,7 +220,14 @@ export async function updateIncidentRow(
 export async function checkReferences(
   db: DbOrTx,
   orgId: string,
-  refs: { categoryId?: string | null; subcategoryId?: string | null; serviceId?: string | null; groupId?: string | null; assigneeId?: string | null; requesterId?: string | null },
+  refs: {
+    categoryId?: string | null;
+    subcategoryId?: string | null;
+    serviceId?: string | null;
+    groupId?: string | null;
+    assigneeId?: string | null;
+    requesterId?: string | null;
+  },
 ) {
   const r = await sql<{
     category: boolean;
@@ -281,7 +303,10 @@ const SORT_EXPR: Record<string, string> = { created_at: "w.created_at", updated_
 export async function listIncidentPage(db: DbOrTx, f: QueueFilter, sort: QueueSort, limit: number, after: unknown[] | null, countCap: number | null) {
   const dir = sort.desc ? "desc" : "asc";
   const cols = [...sort.columns.map((c) => SORT_EXPR[c]), "w.id"];
-  let ids = db.selectFrom("work_items as w").select(["w.id", ...sort.columns.map((c) => `w.${c}` as const)]).where((eb) => applyFilter(eb, f));
+  let ids = db
+    .selectFrom("work_items as w")
+    .select(["w.id", ...sort.columns.map((c) => `w.${c}` as const)])
+    .where((eb) => applyFilter(eb, f));
   if (after) {
     const lhs = sql.join(cols.map((c) => sql.ref(c)));
     const rhs = sql.join(after.map((v) => sql`${v}`));
@@ -298,7 +323,14 @@ export async function listIncidentPage(db: DbOrTx, f: QueueFilter, sort: QueueSo
     countCap === null
       ? null
       : db
-          .selectFrom(db.selectFrom("work_items as w").select(sql`1`.as("one")).where((eb) => applyFilter(eb, f)).limit(countCap + 1).as("t"))
+          .selectFrom(
+            db
+              .selectFrom("work_items as w")
+              .select(sql`1`.as("one"))
+              .where((eb) => applyFilter(eb, f))
+              .limit(countCap + 1)
+              .as("t"),
+          )
           .select((eb) => eb.fn.countAll<number>().as("n"));
   const [rows, count] = await Promise.all([pageQuery.execute(db), countQuery ? countQuery.executeTakeFirstOrThrow() : Promise.resolve(null)]);
   return { rows: rows.rows, count: count ? Number(count.n) : null };

@@ -16,7 +16,15 @@ describe("POST /api/v1/incidents", () => {
     const d = await createDesk(testDeps());
     const res = await http(app, d.agent).post("/api/v1/incidents", base);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ title: "Printer on fire", state: "new", priority: "P1", impact: "high", urgency: "high", channel: "api", requester: { id: d.agent.id } });
+    expect(res.body).toMatchObject({
+      title: "Printer on fire",
+      state: "new",
+      priority: "P1",
+      impact: "high",
+      urgency: "high",
+      channel: "api",
+      requester: { id: d.agent.id },
+    });
     expect(res.body.number).toMatch(/^INC\d{7,}$/);
     expect(res.headers.location).toBe(`/api/v1/incidents/${res.body.id}`);
     expect(res.body.actions).toEqual(["start", "hold", "resolve", "cancel"]);
@@ -36,7 +44,11 @@ describe("POST /api/v1/incidents", () => {
 
   it("rejects bad input with 400 naming the field and writes nothing", async () => {
     const d = await createDesk(testDeps());
-    const before = await testDeps().db.selectFrom("work_items").select((eb) => eb.fn.countAll<number>().as("n")).where("organization_id", "=", d.org.id).executeTakeFirstOrThrow();
+    const before = await testDeps()
+      .db.selectFrom("work_items")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("organization_id", "=", d.org.id)
+      .executeTakeFirstOrThrow();
     for (const [body, field] of [
       [{ ...base, title: "" }, "body.title"],
       [{ ...base, impact: "extreme" }, "body.impact"],
@@ -50,7 +62,11 @@ describe("POST /api/v1/incidents", () => {
       expect(res.body.error.details.map((x: { field: string }) => x.field)).toContain(field);
       expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
     }
-    const after = await testDeps().db.selectFrom("work_items").select((eb) => eb.fn.countAll<number>().as("n")).where("organization_id", "=", d.org.id).executeTakeFirstOrThrow();
+    const after = await testDeps()
+      .db.selectFrom("work_items")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("organization_id", "=", d.org.id)
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
@@ -139,7 +155,11 @@ describe("Idempotency-Key", () => {
     expect(b.status).toBe(201);
     expect(b.body.id).toBe(a.body.id);
     expect(b.headers["idempotent-replayed"]).toBe("true");
-    const n = await testDeps().db.selectFrom("work_items").select((eb) => eb.fn.countAll<number>().as("n")).where("organization_id", "=", d.org.id).executeTakeFirstOrThrow();
+    const n = await testDeps()
+      .db.selectFrom("work_items")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("organization_id", "=", d.org.id)
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1);
   });
 
@@ -175,7 +195,9 @@ describe("Idempotency-Key", () => {
 describe("numbers", () => {
   it("stay unique under 50 concurrent creators", async () => {
     const d = await createDesk(testDeps());
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => http(app, i % 2 ? d.agent : d.agent2).post("/api/v1/incidents", { ...base, title: `Load ${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => http(app, i % 2 ? d.agent : d.agent2).post("/api/v1/incidents", { ...base, title: `Load ${i}` })),
+    );
     expect(results.every((r) => r.status === 201)).toBe(true);
     expect(new Set(results.map((r) => r.body.number)).size).toBe(50);
   });
@@ -226,7 +248,13 @@ describe("GET /api/v1/incidents (queue)", () => {
     const levels = ["high", "medium", "low"] as const;
     const created = [];
     for (let i = 0; i < 9; i++) {
-      const body = { title: `Queue item ${i} ${i % 3 === 0 ? "kerberos" : "paper"}`, description: "", impact: levels[i % 3], urgency: levels[Math.floor(i / 3)], assignmentGroupId: i < 5 ? d.group.id : other.id };
+      const body = {
+        title: `Queue item ${i} ${i % 3 === 0 ? "kerberos" : "paper"}`,
+        description: "",
+        impact: levels[i % 3],
+        urgency: levels[Math.floor(i / 3)],
+        assignmentGroupId: i < 5 ? d.group.id : other.id,
+      };
       created.push((await http(app, d.agent).post("/api/v1/incidents", body)).body);
     }
     await http(app, d.agent).patch(`/api/v1/incidents/${created[0].id}`, { assigneeId: d.agent.id });
@@ -258,7 +286,9 @@ describe("GET /api/v1/incidents (queue)", () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await agent.get(`/api/v1/incidents?limit=4&sort=${sort}${cursor ? `&cursor=${cursor}` : ""}`);
+        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await agent.get(
+          `/api/v1/incidents?limit=4&sort=${sort}${cursor ? `&cursor=${cursor}` : ""}`,
+        );
         seen.push(...page.body.items.map((x) => x.id));
         cursor = page.body.nextCursor;
       } while (cursor);

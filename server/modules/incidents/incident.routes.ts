@@ -2,7 +2,15 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ZErrorEnvelope } from "../../../contracts/common";
-import { ZCreateIncidentRequest, ZIncident, ZIncidentIdParam, ZIncidentPage, ZListIncidentsQuery, ZTransitionRequest, ZUpdateIncidentRequest } from "../../../contracts/incidents";
+import {
+  ZCreateIncidentRequest,
+  ZIncident,
+  ZIncidentIdParam,
+  ZIncidentPage,
+  ZListIncidentsQuery,
+  ZTransitionRequest,
+  ZUpdateIncidentRequest,
+} from "../../../contracts/incidents";
 import type { Deps } from "../../deps";
 import { principalOf } from "../../platform/http/auth";
 import { invalidField } from "../../platform/http/errors";
@@ -33,26 +41,62 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: Deps): void {
 
   r.post(
     "/api/v1/incidents",
-    { schema: { tags, summary: "Report an incident", headers: ZIdempotencyHeaders, body: ZCreateIncidentRequest, response: { 201: ZIncident, 422: ZErrorEnvelope, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "Report an incident",
+        headers: ZIdempotencyHeaders,
+        body: ZCreateIncidentRequest,
+        response: { 201: ZIncident, 422: ZErrorEnvelope, ...errorResponses },
+      },
+    },
     async (req, reply) => {
-      const result = await incidents.createIncident(deps, actorOf(req), req.body, { idempotencyKey: req.headers["idempotency-key"], via: principalOf(req).via });
+      const result = await incidents.createIncident(deps, actorOf(req), req.body, {
+        idempotencyKey: req.headers["idempotency-key"],
+        via: principalOf(req).via,
+      });
       if (result.replayed) reply.header("idempotent-replayed", "true");
-      return reply.status(result.status as 201).header("location", `/api/v1/incidents/${(result.body as { id: string }).id}`).send(result.body);
+      return reply
+        .status(result.status as 201)
+        .header("location", `/api/v1/incidents/${(result.body as { id: string }).id}`)
+        .send(result.body);
     },
   );
 
-  r.get("/api/v1/incidents", { schema: { tags, summary: "The incident queue: filter, sort, cursor pages", querystring: ZListIncidentsQuery, response: { 200: ZIncidentPage, ...errorResponses } } }, async (req) =>
-    incidents.listIncidents(deps, actorOf(req), req.query),
+  r.get(
+    "/api/v1/incidents",
+    {
+      schema: {
+        tags,
+        summary: "The incident queue: filter, sort, cursor pages",
+        querystring: ZListIncidentsQuery,
+        response: { 200: ZIncidentPage, ...errorResponses },
+      },
+    },
+    async (req) => incidents.listIncidents(deps, actorOf(req), req.query),
   );
 
-  r.get("/api/v1/incidents/:id", { schema: { tags, summary: "One incident by UUID or number", params: ZIncidentIdParam, response: { 200: ZIncident, ...errorResponses } } }, async (req, reply) => {
-    const inc = await incidents.getIncident(deps, actorOf(req), req.params.id);
-    return reply.header("etag", `"${inc.version}"`).send(inc);
-  });
+  r.get(
+    "/api/v1/incidents/:id",
+    { schema: { tags, summary: "One incident by UUID or number", params: ZIncidentIdParam, response: { 200: ZIncident, ...errorResponses } } },
+    async (req, reply) => {
+      const inc = await incidents.getIncident(deps, actorOf(req), req.params.id);
+      return reply.header("etag", `"${inc.version}"`).send(inc);
+    },
+  );
 
   r.patch(
     "/api/v1/incidents/:id",
-    { schema: { tags, summary: "Change fields (and optionally the state); a stale version gets 409", params: ZIncidentIdParam, headers: ZIfMatchHeaders, body: ZUpdateIncidentRequest, response: { 200: ZIncident, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "Change fields (and optionally the state); a stale version gets 409",
+        params: ZIncidentIdParam,
+        headers: ZIfMatchHeaders,
+        body: ZUpdateIncidentRequest,
+        response: { 200: ZIncident, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       const inc = await incidents.updateIncident(deps, actorOf(req), req.params.id, req.body, ifMatchVersion(req));
       return reply.header("etag", `"${inc.version}"`).send(inc);
@@ -61,7 +105,16 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: Deps): void {
 
   r.post(
     "/api/v1/incidents/:id/transitions",
-    { schema: { tags, summary: "Run a workflow action: start, hold, resume, resolve, close, cancel, reopen", params: ZIncidentIdParam, headers: ZIfMatchHeaders, body: ZTransitionRequest, response: { 200: ZIncident, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "Run a workflow action: start, hold, resume, resolve, close, cancel, reopen",
+        params: ZIncidentIdParam,
+        headers: ZIfMatchHeaders,
+        body: ZTransitionRequest,
+        response: { 200: ZIncident, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       const inc = await incidents.transitionIncident(deps, actorOf(req), req.params.id, req.body, ifMatchVersion(req));
       return reply.header("etag", `"${inc.version}"`).send(inc);

@@ -26,7 +26,14 @@ import { actionForTarget, checkTransition, missingInputs } from "./incident.work
 export const AUTO_CLOSE_TASK = "incidents.auto-close";
 const autoCloseKey = (id: string) => `incident-auto-close:${id}`;
 
-type RefInput = { categoryId?: string | null; subcategoryId?: string | null; serviceId?: string | null; groupId?: string | null; assigneeId?: string | null; requesterId?: string | null };
+type RefInput = {
+  categoryId?: string | null;
+  subcategoryId?: string | null;
+  serviceId?: string | null;
+  groupId?: string | null;
+  assigneeId?: string | null;
+  requesterId?: string | null;
+};
 
 /** Refuses references to records of another organization (or inactive ones), naming the field. */
 async function assertReferences(db: DbOrTx, orgId: string, refs: RefInput, resulting: { categoryId: string | null; groupId: string | null }) {
@@ -97,7 +104,10 @@ export async function createIncident(deps: Deps, actor: Actor, input: TCreateInc
       }
       await announce(tx, row, row.version, actor.userId, "work_item.created");
       const settings = await effectiveSettings(tx, actor.organizationId);
-      return { status: 201, body: presentIncident(row, actor, { watching: (input.watcherIds ?? []).includes(actor.userId), reopenWindowDays: settings.reopenWindowDays }) };
+      return {
+        status: 201,
+        body: presentIncident(row, actor, { watching: (input.watcherIds ?? []).includes(actor.userId), reopenWindowDays: settings.reopenWindowDays }),
+      };
     }),
   );
 }
@@ -133,7 +143,7 @@ const FIELD_MAP = {
  * Applies field edits and at most one workflow transition to a locked incident, writing one timeline
  * event with every before/after. Returns the new version, or null when nothing changed.
  */
-async function applyToLocked(tx: Tx, deps: Deps, actor: Actor, row: repo.LockedIncident, patch: Patch, action: IncidentAction | null): Promise<number | null> {
+async function applyToLocked(tx: Tx, actor: Actor, row: repo.LockedIncident, patch: Patch, action: IncidentAction | null): Promise<number | null> {
   const staff = isStaffActor(actor);
   const changes: Change[] = [];
   const core: Parameters<typeof repo.updateIncidentRow>[2] = {};
@@ -201,7 +211,12 @@ async function applyToLocked(tx: Tx, deps: Deps, actor: Actor, row: repo.LockedI
     });
     if (!check.ok) throw new AppError("INVALID_TRANSITION", check.reason, [{ field: "body.action", message: check.reason }]);
     const missing = missingInputs(check.transition, patch);
-    if (missing.length) throw new AppError("VALIDATION_FAILED", `${effectiveAction} needs ${missing.join(", ")}`, missing.map((m) => ({ field: `body.${m}`, message: "required" })));
+    if (missing.length)
+      throw new AppError(
+        "VALIDATION_FAILED",
+        `${effectiveAction} needs ${missing.join(", ")}`,
+        missing.map((m) => ({ field: `body.${m}`, message: "required" })),
+      );
     toState = check.transition.to;
     core.state = toState;
     changes.push({ field: "state", from: row.state, to: toState });
@@ -223,10 +238,15 @@ async function applyToLocked(tx: Tx, deps: Deps, actor: Actor, row: repo.LockedI
         setExt("resolution_code", patch.resolutionCode ?? null, row.resolution_code, "resolutionCode");
         setExt("resolution_notes", patch.resolutionNotes ?? null, row.resolution_notes, "resolutionNotes");
         core.resolved_at = now;
-        await enqueueJob(tx, AUTO_CLOSE_TASK, { incidentId: row.id, resolvedAt: now.toISOString() }, {
-          runAt: new Date(now.getTime() + settings.reopenWindowDays * 86400_000),
-          jobKey: autoCloseKey(row.id),
-        });
+        await enqueueJob(
+          tx,
+          AUTO_CLOSE_TASK,
+          { incidentId: row.id, resolvedAt: now.toISOString() },
+          {
+            runAt: new Date(now.getTime() + settings.reopenWindowDays * 86400_000),
+            jobKey: autoCloseKey(row.id),
+          },
+        );
         break;
       case "reopen":
         setExt("resolution_code", null, row.resolution_code, "resolutionCode");
@@ -250,7 +270,10 @@ async function applyToLocked(tx: Tx, deps: Deps, actor: Actor, row: repo.LockedI
         changes.push({ field: "holdReason", from: row.hold_reason, to: patch.holdReason });
       }
     }
-    for (const [k, col] of [["resolutionCode", "resolution_code"], ["resolutionNotes", "resolution_notes"]] as const) {
+    for (const [k, col] of [
+      ["resolutionCode", "resolution_code"],
+      ["resolutionNotes", "resolution_notes"],
+    ] as const) {
       const v = patch[k];
       if (v === undefined) continue;
       if (row.state !== "resolved") throw invalidField(`body.${k}`, "resolve the incident to set its resolution");
@@ -294,9 +317,12 @@ export async function updateIncident(deps: Deps, actor: Actor, ref: string, patc
     let action: IncidentAction | null = null;
     if (patch.state !== undefined && patch.state !== row.state) {
       action = actionForTarget(row.state, patch.state);
-      if (!action) throw new AppError("INVALID_TRANSITION", `An incident cannot go from ${row.state} to ${patch.state}`, [{ field: "body.state", message: "not a valid next state" }]);
+      if (!action)
+        throw new AppError("INVALID_TRANSITION", `An incident cannot go from ${row.state} to ${patch.state}`, [
+          { field: "body.state", message: "not a valid next state" },
+        ]);
     }
-    await applyToLocked(tx, deps, actor, row, patch, action);
+    await applyToLocked(tx, actor, row, patch, action);
     return row.id;
   });
   return getIncident(deps, actor, id);
@@ -309,7 +335,13 @@ export async function transitionIncident(deps: Deps, actor: Actor, ref: string, 
     const row = await repo.lockIncident(tx, actor.organizationId, core.id);
     if (!row) throw notFound("Incident");
     assertVersion(row, input.version ?? ifMatch);
-    await applyToLocked(tx, deps, actor, row, { holdReason: input.holdReason, resolutionCode: input.resolutionCode, resolutionNotes: input.resolutionNotes, reason: input.reason }, input.action);
+    await applyToLocked(
+      tx,
+      actor,
+      row,
+      { holdReason: input.holdReason, resolutionCode: input.resolutionCode, resolutionNotes: input.resolutionNotes, reason: input.reason },
+      input.action,
+    );
     return row.id;
   });
   return getIncident(deps, actor, id);
@@ -379,7 +411,7 @@ export async function autoCloseIncident(deps: Deps, incidentId: string, resolved
     if (!core) return false;
     const row = await repo.lockIncident(tx, core.organization_id, incidentId);
     // Reopened or already closed since the job was queued: nothing to do.
-    if (!row || row.state !== "resolved" || !row.resolved_at || Math.abs(row.resolved_at.getTime() - Date.parse(resolvedAt)) > 1) return false;
+    if (row?.state !== "resolved" || !row.resolved_at || Math.abs(row.resolved_at.getTime() - Date.parse(resolvedAt)) > 1) return false;
     const version = await repo.updateIncidentRow(tx, row.id, { state: "closed", closed_at: new Date() }, {});
     await insertTimeline(tx, {
       organizationId: row.organization_id,

@@ -19,7 +19,12 @@ describe("PATCH /api/v1/incidents/{id}", () => {
   it("records every change with actor and before/after, recomputes priority, bumps the version", async () => {
     const d = await createDesk(testDeps());
     const inc = await create(d.agent);
-    const res = await http(app, d.agent).patch(`/api/v1/incidents/${inc.id}`, { title: "VPN drops hourly", impact: "high", urgency: "high", version: inc.version });
+    const res = await http(app, d.agent).patch(`/api/v1/incidents/${inc.id}`, {
+      title: "VPN drops hourly",
+      impact: "high",
+      urgency: "high",
+      version: inc.version,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ title: "VPN drops hourly", priority: "P1", version: inc.version + 1 });
     const tl = (await http(app, d.agent).get(`/api/v1/incidents/${inc.id}/timeline`)).body.items;
@@ -53,7 +58,11 @@ describe("PATCH /api/v1/incidents/{id}", () => {
   it("concurrent edits with the same version: exactly one wins", async () => {
     const d = await createDesk(testDeps());
     const inc = await create(d.agent);
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => http(app, i % 2 ? d.agent : d.agent2).patch(`/api/v1/incidents/${inc.id}`, { title: `Edit ${i}`, version: inc.version })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        http(app, i % 2 ? d.agent : d.agent2).patch(`/api/v1/incidents/${inc.id}`, { title: `Edit ${i}`, version: inc.version }),
+      ),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(9);
   });
@@ -126,14 +135,18 @@ describe("POST /api/v1/incidents/{id}/transitions", () => {
     expect(resolved.body).toMatchObject({ state: "resolved", resolutionCode: "solved_workaround", resolutionNotes: "Rebooted the concentrator" });
     expect(resolved.body.resolvedAt).not.toBeNull();
     // The auto-close is queued in the same transaction (transactional outbox).
-    const job = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = ${`incident-auto-close:${inc.id}`}`.execute(testDeps().db);
+    const job = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = ${`incident-auto-close:${inc.id}`}`.execute(
+      testDeps().db,
+    );
     expect(job.rows[0].n).toBe(1);
     // The requester sees close/reopen on their own resolved incident.
     expect((await http(app, d.requester).get(`/api/v1/incidents/${inc.id}`)).body.actions).toEqual(["close", "reopen"]);
     expect((await t({ action: "reopen" }, d.requester)).status).toBe(400);
     const reopened = await t({ action: "reopen", reason: "Still dropping" }, d.requester);
     expect(reopened.body).toMatchObject({ state: "in_progress", reopenCount: 1, resolutionCode: null, resolvedAt: null });
-    const jobAfter = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = ${`incident-auto-close:${inc.id}`}`.execute(testDeps().db);
+    const jobAfter = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = ${`incident-auto-close:${inc.id}`}`.execute(
+      testDeps().db,
+    );
     expect(jobAfter.rows[0].n).toBe(0);
     await t({ action: "resolve", resolutionCode: "solved_permanently", resolutionNotes: "Replaced firmware" });
     const closed = await t({ action: "close" }, d.requester);
@@ -152,7 +165,11 @@ describe("POST /api/v1/incidents/{id}/transitions", () => {
     const d = await createDesk(deps);
     const inc = await create(d.agent, { requesterId: d.requester.id });
     await http(app, d.agent).post(`/api/v1/incidents/${inc.id}/transitions`, { action: "resolve", resolutionCode: "user_error", resolutionNotes: "Caps lock" });
-    await deps.db.updateTable("work_items").set({ resolved_at: new Date(Date.now() - 8 * 86400_000) }).where("id", "=", inc.id).execute();
+    await deps.db
+      .updateTable("work_items")
+      .set({ resolved_at: new Date(Date.now() - 8 * 86400_000) })
+      .where("id", "=", inc.id)
+      .execute();
     const res = await http(app, d.requester).post(`/api/v1/incidents/${inc.id}/transitions`, { action: "reopen", reason: "again" });
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/reopen window/);
@@ -162,7 +179,11 @@ describe("POST /api/v1/incidents/{id}/transitions", () => {
     const d = await createDesk(testDeps());
     const inc = await create(d.agent, { requesterId: d.requester.id });
     expect((await http(app, d.agent).post(`/api/v1/incidents/${inc.id}/transitions`, { action: "cancel" })).status).toBe(400);
-    const byReq = await http(app, d.requester).post(`/api/v1/incidents/${inc.id}/transitions`, { action: "resolve", resolutionCode: "user_error", resolutionNotes: "x" });
+    const byReq = await http(app, d.requester).post(`/api/v1/incidents/${inc.id}/transitions`, {
+      action: "resolve",
+      resolutionCode: "user_error",
+      resolutionNotes: "x",
+    });
     expect(byReq.status).toBe(409);
     expect(byReq.body.error.code).toBe("INVALID_TRANSITION");
     const stale = await http(app, d.agent).post(`/api/v1/incidents/${inc.id}/transitions`, { action: "start", version: inc.version + 5 });
@@ -177,7 +198,9 @@ describe("POST /api/v1/incidents/{id}/transitions", () => {
     const deps = testDeps();
     const d = await createDesk(deps);
     const inc = await create(d.agent);
-    const resolved = (await http(app, d.agent).post(`/api/v1/incidents/${inc.id}/transitions`, { action: "resolve", resolutionCode: "duplicate", resolutionNotes: "dup" })).body;
+    const resolved = (
+      await http(app, d.agent).post(`/api/v1/incidents/${inc.id}/transitions`, { action: "resolve", resolutionCode: "duplicate", resolutionNotes: "dup" })
+    ).body;
     expect(await autoCloseIncident(deps, inc.id, new Date(Date.parse(resolved.resolvedAt) + 5000).toISOString())).toBe(false);
     expect(await autoCloseIncident(deps, inc.id, resolved.resolvedAt)).toBe(true);
     expect(await autoCloseIncident(deps, inc.id, resolved.resolvedAt)).toBe(false);

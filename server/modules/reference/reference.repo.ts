@@ -1,7 +1,12 @@
 import type { DbOrTx } from "../../platform/db/db";
 
 export function listServices(db: DbOrTx, orgId: string) {
-  return db.selectFrom("services").select(["id", "name", "description", "support_group_id", "active"]).where("organization_id", "=", orgId).orderBy("name").execute();
+  return db
+    .selectFrom("services")
+    .select(["id", "name", "description", "support_group_id", "active"])
+    .where("organization_id", "=", orgId)
+    .orderBy("name")
+    .execute();
 }
 
 export function insertService(db: DbOrTx, s: { organizationId: string; name: string; description: string; supportGroupId: string | null }) {

@@ -10,14 +10,34 @@ import * as repo from "./reference.repo";
 
 /** Services people report incidents against. */
 export async function listServices(deps: Deps, actor: Actor) {
-  return (await repo.listServices(deps.db, actor.organizationId)).map((s) => ({ id: s.id, name: s.name, description: s.description, supportGroupId: s.support_group_id, active: s.active }));
+  return (await repo.listServices(deps.db, actor.organizationId)).map((s) => ({
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    supportGroupId: s.support_group_id,
+    active: s.active,
+  }));
 }
 
 export async function createService(deps: Deps, actor: Actor, input: z.infer<typeof ZCreateServiceRequest>) {
   return withTx(deps.db, async (tx) => {
-    if (input.supportGroupId && !(await findGroupInOrg(tx, actor.organizationId, input.supportGroupId))) throw invalidField("body.supportGroupId", "no such group");
-    const s = await repo.insertService(tx, { organizationId: actor.organizationId, name: input.name, description: input.description, supportGroupId: input.supportGroupId ?? null });
-    await insertAudit(tx, { organizationId: actor.organizationId, actorId: actor.userId, action: "service.created", entityType: "service", entityId: s.id, data: { name: s.name }, ip: actor.ip });
+    if (input.supportGroupId && !(await findGroupInOrg(tx, actor.organizationId, input.supportGroupId)))
+      throw invalidField("body.supportGroupId", "no such group");
+    const s = await repo.insertService(tx, {
+      organizationId: actor.organizationId,
+      name: input.name,
+      description: input.description,
+      supportGroupId: input.supportGroupId ?? null,
+    });
+    await insertAudit(tx, {
+      organizationId: actor.organizationId,
+      actorId: actor.userId,
+      action: "service.created",
+      entityType: "service",
+      entityId: s.id,
+      data: { name: s.name },
+      ip: actor.ip,
+    });
     return { id: s.id, name: s.name, description: s.description, supportGroupId: s.support_group_id, active: s.active };
   });
 }
@@ -35,7 +55,15 @@ export async function createCategory(deps: Deps, actor: Actor, input: z.infer<ty
       if (parent.parent_id) throw invalidField("body.parentId", "subcategories cannot have subcategories");
     }
     const c = await repo.insertCategory(tx, { organizationId: actor.organizationId, name: input.name, parentId: input.parentId ?? null });
-    await insertAudit(tx, { organizationId: actor.organizationId, actorId: actor.userId, action: "category.created", entityType: "category", entityId: c.id, data: { name: c.name }, ip: actor.ip });
+    await insertAudit(tx, {
+      organizationId: actor.organizationId,
+      actorId: actor.userId,
+      action: "category.created",
+      entityType: "category",
+      entityId: c.id,
+      data: { name: c.name },
+      ip: actor.ip,
+    });
     return { id: c.id, name: c.name, parentId: c.parent_id, active: c.active };
   });
 }
@@ -43,24 +71,34 @@ export async function createCategory(deps: Deps, actor: Actor, input: z.infer<ty
 /** Views every agent has without saving anything. */
 export const BUILT_IN_VIEWS = [
   { id: "builtin:my-open", name: "My open", filters: { assigneeId: "me", open: "true" as const }, sort: "priority", builtIn: true, shared: true },
-  { id: "builtin:unassigned-my-groups", name: "Unassigned in my groups", filters: { assignmentGroupId: ["mine"], assigneeId: "none", open: "true" as const }, sort: "priority", builtIn: true, shared: true },
+  {
+    id: "builtin:unassigned-my-groups",
+    name: "Unassigned in my groups",
+    filters: { assignmentGroupId: ["mine"], assigneeId: "none", open: "true" as const },
+    sort: "priority",
+    builtIn: true,
+    shared: true,
+  },
   { id: "builtin:all-open", name: "All open", filters: { open: "true" as const }, sort: "-createdAt", builtIn: true, shared: true },
   { id: "builtin:recently-resolved", name: "Recently resolved", filters: { state: ["resolved"] }, sort: "-updatedAt", builtIn: true, shared: true },
 ];
 
 export async function listViews(deps: Deps, actor: Actor) {
   const own = await repo.listViews(deps.db, actor.organizationId, actor.userId);
-  return [
-    ...BUILT_IN_VIEWS,
-    ...own.map((v) => ({ id: v.id, name: v.name, filters: v.filters, sort: v.sort, builtIn: false, shared: v.owner_id === null })),
-  ];
+  return [...BUILT_IN_VIEWS, ...own.map((v) => ({ id: v.id, name: v.name, filters: v.filters, sort: v.sort, builtIn: false, shared: v.owner_id === null }))];
 }
 
 /** Saves a queue view for oneself (or, for admins, shared with every agent). */
 export async function createView(deps: Deps, actor: Actor, input: z.infer<typeof ZCreateSavedViewRequest>) {
   if (!(INCIDENT_SORTS as readonly string[]).includes(input.sort)) throw invalidField("body.sort", `must be one of ${INCIDENT_SORTS.join(", ")}`);
   if (input.shared && actor.role !== "admin") throw new AppError("FORBIDDEN", "Only administrators can share views");
-  const v = await repo.insertView(deps.db, { organizationId: actor.organizationId, ownerId: input.shared ? null : actor.userId, name: input.name, filters: input.filters, sort: input.sort });
+  const v = await repo.insertView(deps.db, {
+    organizationId: actor.organizationId,
+    ownerId: input.shared ? null : actor.userId,
+    name: input.name,
+    filters: input.filters,
+    sort: input.sort,
+  });
   return { id: v.id, name: v.name, filters: v.filters, sort: v.sort, builtIn: false, shared: v.owner_id === null };
 }
 

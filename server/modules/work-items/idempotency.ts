@@ -17,9 +17,18 @@ const KEY = /^[\x21-\x7e]{1,200}$/;
  * Runs a create once per (caller, Idempotency-Key): the key is claimed in the same transaction as
  * the create, so a retry after a crash either replays the stored response or runs afresh, never twice.
  */
-export async function runIdempotent<T>(tx: Tx, actor: Actor, key: string | undefined, input: unknown, fn: () => Promise<{ status: number; body: T }>): Promise<IdempotentResult<T>> {
+export async function runIdempotent<T>(
+  tx: Tx,
+  actor: Actor,
+  key: string | undefined,
+  input: unknown,
+  fn: () => Promise<{ status: number; body: T }>,
+): Promise<IdempotentResult<T>> {
   if (key === undefined) return { ...(await fn()), replayed: false };
-  if (!KEY.test(key)) throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1–200 printable ASCII characters", [{ field: "headers.idempotency-key", message: "invalid" }]);
+  if (!KEY.test(key))
+    throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1–200 printable ASCII characters", [
+      { field: "headers.idempotency-key", message: "invalid" },
+    ]);
   const hash = requestHash(input);
   const claim = await claimIdempotencyKey(tx, { userId: actor.userId, organizationId: actor.organizationId, key, requestHash: hash });
   if (!claim.claimed) {

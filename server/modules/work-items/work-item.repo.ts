@@ -32,7 +32,15 @@ export async function isWatcher(db: DbOrTx, itemId: string, userId: string): Pro
 /** Appends one event to the item's timeline (the activity feed and audit trail). */
 export async function insertTimeline(
   db: DbOrTx,
-  e: { organizationId: string; workItemId: string; actorId: string | null; kind: string; changes?: Change[]; data?: Record<string, unknown>; visibility?: "public" | "internal" },
+  e: {
+    organizationId: string;
+    workItemId: string;
+    actorId: string | null;
+    kind: string;
+    changes?: Change[];
+    data?: Record<string, unknown>;
+    visibility?: "public" | "internal";
+  },
 ): Promise<void> {
   await db
     .insertInto("timeline_events")
@@ -60,7 +68,11 @@ export async function touchItem(db: DbOrTx, itemId: string): Promise<number> {
 }
 
 const person = (alias: string) =>
-  sql<{ id: string; name: string; email: string } | null>`case when ${sql.ref(`${alias}.id`)} is null then null else json_build_object('id', ${sql.ref(`${alias}.id`)}, 'name', ${sql.ref(`${alias}.name`)}, 'email', ${sql.ref(`${alias}.email`)}) end`;
+  sql<{
+    id: string;
+    name: string;
+    email: string;
+  } | null>`case when ${sql.ref(`${alias}.id`)} is null then null else json_build_object('id', ${sql.ref(`${alias}.id`)}, 'name', ${sql.ref(`${alias}.name`)}, 'email', ${sql.ref(`${alias}.email`)}) end`;
 
 /** The timeline, oldest first, hiding internal events from those who may not see them. */
 export function listTimeline(db: DbOrTx, itemId: string, includeInternal: boolean, afterId: number | null, limit: number) {
@@ -76,7 +88,10 @@ export function listTimeline(db: DbOrTx, itemId: string, includeInternal: boolea
   return q.execute();
 }
 
-export async function insertComment(db: DbOrTx, c: { organizationId: string; workItemId: string; authorId: string; body: string; visibility: "public" | "internal" }) {
+export async function insertComment(
+  db: DbOrTx,
+  c: { organizationId: string; workItemId: string; authorId: string; body: string; visibility: "public" | "internal" },
+) {
   return db
     .insertInto("comments")
     .values({ organization_id: c.organizationId, work_item_id: c.workItemId, author_id: c.authorId, body: c.body, visibility: c.visibility })
@@ -172,10 +187,19 @@ export function listWatchers(db: DbOrTx, itemId: string) {
 
 /** Is this person an active member of the organization (for watchers, requesters)? */
 export function findOrgUser(db: DbOrTx, orgId: string, userId: string) {
-  return db.selectFrom("users").select(["id", "role", "name"]).where("organization_id", "=", orgId).where("id", "=", userId).where("active", "=", true).executeTakeFirst();
+  return db
+    .selectFrom("users")
+    .select(["id", "role", "name"])
+    .where("organization_id", "=", orgId)
+    .where("id", "=", userId)
+    .where("active", "=", true)
+    .executeTakeFirst();
 }
 
-export async function insertLink(db: DbOrTx, l: { organizationId: string; sourceId: string; targetId: string; kind: "child_of" | "duplicate_of" | "related_to"; createdById: string }) {
+export async function insertLink(
+  db: DbOrTx,
+  l: { organizationId: string; sourceId: string; targetId: string; kind: "child_of" | "duplicate_of" | "related_to"; createdById: string },
+) {
   return db
     .insertInto("work_item_links")
     .values({ organization_id: l.organizationId, source_id: l.sourceId, target_id: l.targetId, kind: l.kind, created_by_id: l.createdById })

@@ -24,7 +24,12 @@ function multipart(filename: string, contentType: string, content: Buffer) {
 
 async function upload(a: App, who: Caller, ref: string, filename: string, contentType: string, content: Buffer) {
   const m = multipart(filename, contentType, content);
-  const res = await a.inject({ method: "POST", url: `/api/v1/incidents/${ref}/attachments`, headers: { authorization: `Bearer ${who.token}`, "content-type": m.contentType }, payload: m.payload });
+  const res = await a.inject({
+    method: "POST",
+    url: `/api/v1/incidents/${ref}/attachments`,
+    headers: { authorization: `Bearer ${who.token}`, "content-type": m.contentType },
+    payload: m.payload,
+  });
   return { status: res.statusCode, body: res.json() };
 }
 

@@ -5,7 +5,7 @@ import { type DbOrTx, withTx } from "../../platform/db/db";
 import { AppError, invalidField, notFound } from "../../platform/http/errors";
 import { publishLive } from "../../platform/live/live";
 import * as repo from "./work-item.repo";
-import { canSeeInternal, canView, isStaffActor } from "./work-item.policy";
+import { canSeeInternal, isStaffActor } from "./work-item.policy";
 
 const TYPE_LABEL: Record<string, string> = { incident: "Incident" };
 
@@ -19,7 +19,13 @@ export async function findVisibleItem(db: DbOrTx, actor: Actor, ref: string, opt
 }
 
 /** Announces a change to every browser of the organization that may see it (on commit). */
-export async function announce(db: DbOrTx, item: { id: string; organization_id: string; number: string; requester_id: string }, version: number, actorId: string | null, type = "work_item.updated") {
+export async function announce(
+  db: DbOrTx,
+  item: { id: string; organization_id: string; number: string; requester_id: string },
+  version: number,
+  actorId: string | null,
+  type = "work_item.updated",
+) {
   const watchers = await db.selectFrom("watchers").select("user_id").where("work_item_id", "=", item.id).execute();
   await publishLive(db, {
     type,
@@ -68,7 +74,14 @@ export async function listComments(deps: Deps, actor: Actor, ref: string, type: 
 }
 
 /** The timeline, oldest first, paged by event id. */
-export async function getTimeline(deps: Deps, actor: Actor, ref: string, type: string, cursor: string | undefined, limit: number): Promise<{ items: TTimelineEvent[]; nextCursor: string | null }> {
+export async function getTimeline(
+  deps: Deps,
+  actor: Actor,
+  ref: string,
+  type: string,
+  cursor: string | undefined,
+  limit: number,
+): Promise<{ items: TTimelineEvent[]; nextCursor: string | null }> {
   const item = await findVisibleItem(deps.db, actor, ref, { type });
   const after = cursor ? Number(cursor) : null;
   if (after !== null && !Number.isSafeInteger(after)) throw invalidField("query.cursor", "invalid cursor");
@@ -91,19 +104,48 @@ export async function getTimeline(deps: Deps, actor: Actor, ref: string, type: s
 const INLINE_SAFE = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"]);
 
 /** Stores an uploaded file (content-addressed, so the same bytes are kept once) and records it. */
-export async function addAttachment(deps: Deps, actor: Actor, ref: string, type: string, file: { filename: string; contentType: string; content: Buffer }): Promise<TAttachment> {
+export async function addAttachment(
+  deps: Deps,
+  actor: Actor,
+  ref: string,
+  type: string,
+  file: { filename: string; contentType: string; content: Buffer },
+): Promise<TAttachment> {
   const filename = file.filename.replace(/[\u0000-\u001f\u007f/\\]/g, "_").slice(-255) || "file";
   const sha256 = createHash("sha256").update(file.content).digest("hex");
   const contentType = /^[\w.+-]+\/[\w.+-]+$/.test(file.contentType) ? file.contentType.toLowerCase() : "application/octet-stream";
   return withTx(deps.db, async (tx) => {
     const item = await findVisibleItem(tx, actor, ref, { forUpdate: true, type });
     await repo.upsertBlob(tx, sha256, file.content);
-    const a = await repo.insertAttachment(tx, { organizationId: actor.organizationId, workItemId: item.id, sha256, filename, contentType, size: file.content.length, uploadedById: actor.userId });
-    await repo.insertTimeline(tx, { organizationId: actor.organizationId, workItemId: item.id, actorId: actor.userId, kind: "attachment_added", data: { attachmentId: a.id, filename, size: file.content.length } });
+    const a = await repo.insertAttachment(tx, {
+      organizationId: actor.organizationId,
+      workItemId: item.id,
+      sha256,
+      filename,
+      contentType,
+      size: file.content.length,
+      uploadedById: actor.userId,
+    });
+    await repo.insertTimeline(tx, {
+      organizationId: actor.organizationId,
+      workItemId: item.id,
+      actorId: actor.userId,
+      kind: "attachment_added",
+      data: { attachmentId: a.id, filename, size: file.content.length },
+    });
     const version = await repo.touchItem(tx, item.id);
     await announce(tx, item, version, actor.userId);
     const who = await tx.selectFrom("users").select(["id", "name", "email"]).where("id", "=", actor.userId).executeTakeFirstOrThrow();
-    return { id: a.id, filename, contentType, size: file.content.length, sha256, uploadedBy: who, createdAt: iso(a.created_at), downloadUrl: `/api/v1/attachments/${a.id}/content` };
+    return {
+      id: a.id,
+      filename,
+      contentType,
+      size: file.content.length,
+      sha256,
+      uploadedBy: who,
+      createdAt: iso(a.created_at),
+      downloadUrl: `/api/v1/attachments/${a.id}/content`,
+    };
   });
 }
 
@@ -137,7 +179,13 @@ export async function addWatcher(deps: Deps, actor: Actor, ref: string, type: st
     const user = await repo.findOrgUser(tx, actor.organizationId, userId);
     if (!user) throw invalidField("body.userId", "no such active person in this organization");
     if (await repo.addWatcher(tx, actor.organizationId, item.id, userId)) {
-      await repo.insertTimeline(tx, { organizationId: actor.organizationId, workItemId: item.id, actorId: actor.userId, kind: "watcher_added", data: { userId, name: user.name } });
+      await repo.insertTimeline(tx, {
+        organizationId: actor.organizationId,
+        workItemId: item.id,
+        actorId: actor.userId,
+        kind: "watcher_added",
+        data: { userId, name: user.name },
+      });
       const version = await repo.touchItem(tx, item.id);
       await announce(tx, item, version, actor.userId);
     }
@@ -150,7 +198,13 @@ export async function removeWatcher(deps: Deps, actor: Actor, ref: string, type:
   return withTx(deps.db, async (tx) => {
     const item = await findVisibleItem(tx, actor, ref, { forUpdate: true, type });
     if (!(await repo.removeWatcher(tx, item.id, userId))) throw notFound("Watcher");
-    await repo.insertTimeline(tx, { organizationId: actor.organizationId, workItemId: item.id, actorId: actor.userId, kind: "watcher_removed", data: { userId } });
+    await repo.insertTimeline(tx, {
+      organizationId: actor.organizationId,
+      workItemId: item.id,
+      actorId: actor.userId,
+      kind: "watcher_removed",
+      data: { userId },
+    });
     const version = await repo.touchItem(tx, item.id);
     await announce(tx, item, version, actor.userId);
     return repo.listWatchers(tx, item.id);
@@ -167,13 +221,7 @@ type ApiLinkKind = TLink["kind"];
 function presentLinks(itemId: string, rows: Awaited<ReturnType<typeof repo.listLinks>>): TLink[] {
   return rows.map((r) => {
     const outgoing = r.source_id === itemId;
-    const kind: ApiLinkKind = outgoing
-      ? r.kind
-      : r.kind === "child_of"
-        ? "parent_of"
-        : r.kind === "duplicate_of"
-          ? "duplicated_by"
-          : "related_to";
+    const kind: ApiLinkKind = outgoing ? r.kind : r.kind === "child_of" ? "parent_of" : r.kind === "duplicate_of" ? "duplicated_by" : "related_to";
     const t = outgoing
       ? { id: r.target_id, number: r.t_number, title: r.t_title, state: r.t_state, type: r.t_type }
       : { id: r.source_id, number: r.s_number, title: r.s_title, state: r.s_state, type: r.s_type };
@@ -191,16 +239,29 @@ export async function addLink(deps: Deps, actor: Actor, ref: string, type: strin
     if (target.id === item.id) throw invalidField("body.target", "an item cannot be linked to itself");
     // Store in one canonical direction: source <kind> target.
     const [source, dest, stored] =
-      kind === "parent_of" ? [target, item, "child_of" as const]
-      : kind === "duplicated_by" ? [target, item, "duplicate_of" as const]
-      : [item, target, kind];
+      kind === "parent_of" ? [target, item, "child_of" as const] : kind === "duplicated_by" ? [target, item, "duplicate_of" as const] : [item, target, kind];
     if (stored === "child_of" && (await repo.wouldCreateCycle(tx, source.id, dest.id))) {
       throw new AppError("CONFLICT", "That link would make an item its own ancestor");
     }
-    const link = await repo.insertLink(tx, { organizationId: actor.organizationId, sourceId: source.id, targetId: dest.id, kind: stored, createdById: actor.userId });
+    const link = await repo.insertLink(tx, {
+      organizationId: actor.organizationId,
+      sourceId: source.id,
+      targetId: dest.id,
+      kind: stored,
+      createdById: actor.userId,
+    });
     if (link) {
-      for (const [a, b, k] of [[item, target, kind], [target, item, "linked_from"]] as const) {
-        await repo.insertTimeline(tx, { organizationId: actor.organizationId, workItemId: a.id, actorId: actor.userId, kind: "link_added", data: { linkId: link.id, kind: k, number: b.number } });
+      for (const [a, b, k] of [
+        [item, target, kind],
+        [target, item, "linked_from"],
+      ] as const) {
+        await repo.insertTimeline(tx, {
+          organizationId: actor.organizationId,
+          workItemId: a.id,
+          actorId: actor.userId,
+          kind: "link_added",
+          data: { linkId: link.id, kind: k, number: b.number },
+        });
         const v = await repo.touchItem(tx, a.id);
         await announce(tx, a, v, actor.userId);
       }
@@ -219,7 +280,13 @@ export async function removeLink(deps: Deps, actor: Actor, ref: string, type: st
     for (const id of [link.source_id, link.target_id]) {
       const it = await repo.findItemCore(tx, actor.organizationId, id);
       if (!it) continue;
-      await repo.insertTimeline(tx, { organizationId: actor.organizationId, workItemId: id, actorId: actor.userId, kind: "link_removed", data: { linkId, kind: link.kind } });
+      await repo.insertTimeline(tx, {
+        organizationId: actor.organizationId,
+        workItemId: id,
+        actorId: actor.userId,
+        kind: "link_removed",
+        data: { linkId, kind: link.kind },
+      });
       const v = await repo.touchItem(tx, id);
       await announce(tx, it, v, actor.userId);
     }

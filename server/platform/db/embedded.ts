@@ -47,17 +47,20 @@ async function stopStaleServer(pgdata: string, log: Logger): Promise<void> {
   }
 }
 
-/** The postgres OS user must be able to reach the data folder: every parent needs o+x. */
-function assertReachable(dir: string): void {
+/**
+ * The postgres OS user must be able to reach the data folder: every parent needs o+x. A clone under
+ * /root (mode 700) would otherwise fail; grant traversal only (not listing) and say so.
+ */
+function ensureReachable(dir: string, log: Logger): void {
   let cur = path.dirname(path.resolve(dir));
+  const blocked: string[] = [];
   while (cur !== path.dirname(cur)) {
-    const st = fs.statSync(cur);
-    if ((st.mode & 0o001) === 0) {
-      throw new Error(
-        `The embedded PostgreSQL runs as the 'postgres' user, which cannot reach ${dir} because ${cur} is not traversable by others. Set PORTICO_DATA_DIR to a folder outside it (for example /var/lib/portico).`,
-      );
-    }
+    if ((fs.statSync(cur).mode & 0o001) === 0) blocked.push(cur);
     cur = path.dirname(cur);
+  }
+  for (const b of blocked) {
+    fs.chmodSync(b, fs.statSync(b).mode | 0o001);
+    log.warn({ folder: b }, "granted traverse permission (o+x) so the embedded PostgreSQL's postgres user can reach its data folder");
   }
 }
 
@@ -66,7 +69,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   const pgdata = path.resolve(dataDir, "pg");
   const isRoot = os.userInfo().uid === 0;
   fs.mkdirSync(path.dirname(pgdata), { recursive: true });
-  if (isRoot) assertReachable(pgdata);
+  if (isRoot) ensureReachable(pgdata, log);
   const server = new EmbeddedPostgres({
     databaseDir: pgdata,
     port,

@@ -53,10 +53,7 @@ export async function createHttpApp(opts: AppOptions): Promise<App> {
   });
   app.addHook("onResponse", async (req, reply) => {
     const route = req.routeOptions.url ?? "unmatched";
-    opts.metrics.httpDuration.observe(
-      { method: req.method, route, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    opts.metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     if (reply.statusCode >= 500) req.log.warn({ reqId: req.id, url: req.url, status: reply.statusCode }, "request failed");
     else req.log.debug({ url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, "request");
   });
@@ -111,12 +108,15 @@ export async function createHttpApp(opts: AppOptions): Promise<App> {
     const spa = async (_req: unknown, reply: import("fastify").FastifyReply) =>
       reply.header("cache-control", "no-cache").type("text/html; charset=utf-8").send(indexHtml);
     app.get("/", { schema: { hide: true } }, spa);
-    app.get("/*", { schema: { hide: true } }, async (req, reply) => {
+    // Public: it serves the SPA's files, and unknown /api URLs fall through to the 404 envelope.
+    app.get("/*", { config: { auth: false }, schema: { hide: true } }, async (req, reply) => {
       if (req.url.startsWith("/api/")) return reply.callNotFound();
       const file = req.url.split("?")[0];
       const candidate = path.join(dist, path.normalize(file).replace(/^(\.\.[/\\])+/, ""));
       if (candidate.startsWith(dist) && fs.existsSync(candidate) && fs.statSync(candidate).isFile()) {
-        return reply.header("cache-control", file.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache").sendFile(path.relative(dist, candidate));
+        return reply
+          .header("cache-control", file.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache")
+          .sendFile(path.relative(dist, candidate));
       }
       return spa(req, reply);
     });

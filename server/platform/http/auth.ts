@@ -47,7 +47,8 @@ export function installAuth(app: FastifyInstance, resolver: PrincipalResolver): 
   // onRequest: refuse anonymous or forged calls before the body is even parsed or validated.
   app.addHook("onRequest", async (req: FastifyRequest) => {
     if (!req.url.startsWith("/api/")) return;
-    const needsAuth = req.routeOptions.config?.auth !== false;
+    // An unmatched URL has nothing to protect: let it reach the 404 handler instead of answering 401.
+    const needsAuth = !req.is404 && req.routeOptions.config?.auth !== false;
     const header = req.headers.authorization;
     let principal: Principal | null = null;
     if (header) {

@@ -9,10 +9,7 @@ export function registerHealthRoutes(app: FastifyInstance, db: Db, metrics: Metr
   app.get("/readyz", { config: { auth: false }, schema: { hide: true } }, async (_req, reply) => {
     if (isShuttingDown()) return reply.status(503).header("retry-after", "5").send({ status: "shutting_down" });
     try {
-      await Promise.race([
-        sql`select 1`.execute(db),
-        new Promise((_, rej) => setTimeout(() => rej(new Error("timeout")), 2000)),
-      ]);
+      await Promise.race([sql`select 1`.execute(db), new Promise((_, rej) => setTimeout(() => rej(new Error("timeout")), 2000))]);
       return { status: "ready" };
     } catch {
       return reply.status(503).header("retry-after", "5").send({ status: "database_unavailable" });

@@ -76,9 +76,7 @@ export async function startWorker<D>(opts: {
       }
     };
   }
-  const cron = opts.definitions
-    .filter((d) => d.cron)
-    .map((d) => ({ task: d.id, match: d.cron as string, identifier: d.id, options: { backfillPeriod: 0 } }));
+  const cron = opts.definitions.filter((d) => d.cron).map((d) => ({ task: d.id, match: d.cron as string, identifier: d.id, options: { backfillPeriod: 0 } }));
   return run({
     pgPool: opts.pool,
     taskList,

@@ -86,7 +86,9 @@ describe("live updates (SSE over LISTEN/NOTIFY)", () => {
     const onB = await collect(`${baseB}/api/v1/events`, d.agent2.token, (_t, x) => x.organizationId === d.org.id, 2);
     const otherOrg = await collect(`${baseB}/api/v1/events`, other.agent.token, () => true, 1, 1500);
     const stranger = await collect(`${baseA}/api/v1/events`, d.requester2.token, () => true, 1, 1500);
-    const inc = (await http(a, d.agent).post("/api/v1/incidents", { title: "Live", description: "", impact: "low", urgency: "low", requesterId: d.requester.id })).body;
+    const inc = (
+      await http(a, d.agent).post("/api/v1/incidents", { title: "Live", description: "", impact: "low", urgency: "low", requesterId: d.requester.id })
+    ).body;
     await http(a, d.agent).patch(`/api/v1/incidents/${inc.id}`, { title: "Live 2" });
     const events = await onB.done();
     expect(events.map((e) => e.type)).toEqual(["work_item.created", "work_item.updated"]);
@@ -98,7 +100,9 @@ describe("live updates (SSE over LISTEN/NOTIFY)", () => {
 
   it("reach the requester of the incident", async () => {
     const d = await createDesk(testDeps());
-    const inc = (await http(a, d.agent).post("/api/v1/incidents", { title: "Mine", description: "", impact: "low", urgency: "low", requesterId: d.requester.id })).body;
+    const inc = (
+      await http(a, d.agent).post("/api/v1/incidents", { title: "Mine", description: "", impact: "low", urgency: "low", requesterId: d.requester.id })
+    ).body;
     const req = await collect(`${baseA}/api/v1/events`, d.requester.token, (_t, x) => x.id === inc.id, 1);
     await http(a, d.agent).post(`/api/v1/incidents/${inc.id}/comments`, { body: "Working on it" });
     const got = await req.done();

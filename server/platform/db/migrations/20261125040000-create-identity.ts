@@ -104,7 +104,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop table audit_events, login_throttle, api_tokens, sessions, group_members, groups, users, organizations`.execute(
-    db,
-  );
+  await sql`drop table audit_events, login_throttle, api_tokens, sessions, group_members, groups, users, organizations`.execute(db);
 }
