@@ -37,13 +37,13 @@ export const ZErrorEnvelope = z
       requestId: z.string().optional(),
     }),
   })
-  .describe("Error");
+  .meta({ id: "ErrorEnvelope", description: "Error" });
 export type TErrorEnvelope = z.infer<typeof ZErrorEnvelope>;
 
 export const ZUuid = z.uuid();
 
-export const ZRef = z.object({ id: z.uuid(), name: z.string() });
-export const ZPersonRef = z.object({ id: z.uuid(), name: z.string(), email: z.string() });
+export const ZRef = z.object({ id: z.uuid(), name: z.string() }).meta({ id: "Ref" });
+export const ZPersonRef = z.object({ id: z.uuid(), name: z.string(), email: z.string() }).meta({ id: "PersonRef" });
 export type TRef = z.infer<typeof ZRef>;
 export type TPersonRef = z.infer<typeof ZPersonRef>;
 

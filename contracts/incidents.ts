@@ -109,23 +109,25 @@ export const ZListIncidentsQuery = z.object({
 });
 export type TListIncidentsQuery = z.infer<typeof ZListIncidentsQuery>;
 
-export const ZIncidentSummary = z.object({
-  id: z.uuid(),
-  number: z.string(),
-  title: z.string(),
-  state: ZIncidentState,
-  impact: ZLevel,
-  urgency: ZLevel,
-  priority: ZPriority,
-  requester: ZPersonRef,
-  assignmentGroup: ZRef.nullable(),
-  assignee: ZPersonRef.nullable(),
-  service: ZRef.nullable(),
-  category: ZRef.nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number().int(),
-});
+export const ZIncidentSummary = z
+  .object({
+    id: z.uuid(),
+    number: z.string(),
+    title: z.string(),
+    state: ZIncidentState,
+    impact: ZLevel,
+    urgency: ZLevel,
+    priority: ZPriority,
+    requester: ZPersonRef,
+    assignmentGroup: ZRef.nullable(),
+    assignee: ZPersonRef.nullable(),
+    service: ZRef.nullable(),
+    category: ZRef.nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: "IncidentSummary" });
 export type TIncidentSummary = z.infer<typeof ZIncidentSummary>;
 
 export const ZIncident = ZIncidentSummary.extend({
@@ -143,7 +145,7 @@ export const ZIncident = ZIncidentSummary.extend({
   /** Workflow actions the caller may take now. */
   actions: z.array(ZIncidentAction).describe("Workflow actions the caller may take now"),
   watching: z.boolean().describe("Whether the caller watches it"),
-});
+}).meta({ id: "Incident" });
 export type TIncident = z.infer<typeof ZIncident>;
 
 export const ZIncidentPage = z.object({

@@ -8,7 +8,8 @@ import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
-import { jsonSchemaTransform, validatorCompiler } from "fastify-type-provider-zod";
+import { createJsonSchemaTransform, createJsonSchemaTransformObject, validatorCompiler } from "fastify-type-provider-zod";
+import { z } from "zod";
 import type { Logger } from "pino";
 import type { Metrics } from "../metrics";
 import { installErrorHandler } from "./error-handler";
@@ -96,7 +97,9 @@ export async function createHttpApp(opts: AppOptions): Promise<App> {
       },
       security: [{ bearer: [] }, { session: [] }],
     },
-    transform: jsonSchemaTransform,
+    // Schemas with a meta id (Incident, ErrorEnvelope…) become shared components referenced by $ref.
+    transform: createJsonSchemaTransform({ schemaRegistry: z.globalRegistry }),
+    transformObject: createJsonSchemaTransformObject({ schemaRegistry: z.globalRegistry }),
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
   app.get("/api/v1/openapi.json", { config: { auth: false }, schema: { hide: true } }, async () => app.swagger());
