@@ -196,3 +196,18 @@ describe("links", () => {
     expect((await http(app, req).post(`/api/v1/incidents/${own.id}/links`, { kind: "related_to", target: mine.number })).status).toBe(403);
   });
 });
+
+describe("retry-safe comments", () => {
+  it("the same Idempotency-Key adds one comment", async () => {
+    const d = await createDesk(testDeps());
+    const inc = await create(d.agent);
+    const key = `c-${Math.random()}`;
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => http(app, d.agent).post(`/api/v1/incidents/${inc.id}/comments`, { body: "Rebooting now" }, { "idempotency-key": key })),
+    );
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(b.body.id).toBe(a.body.id);
+    expect((await http(app, d.agent).get(`/api/v1/incidents/${inc.id}/comments`)).body.items).toHaveLength(1);
+  });
+});

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ZErrorEnvelope } from "../../../contracts/common";
@@ -18,6 +18,15 @@ import type { Deps } from "../../deps";
 import { AppError } from "../../platform/http/errors";
 import { actorOf, errorResponses } from "../../platform/http/route-helpers";
 import * as items from "./work-item.service";
+
+const idempotencyKey = (req: FastifyRequest) => {
+  const k = req.headers["idempotency-key"];
+  return typeof k === "string" ? k : undefined;
+};
+const sendOnce = (reply: FastifyReply, r: { status: number; body: unknown; replayed: boolean }) => {
+  if (r.replayed) reply.header("idempotent-replayed", "true");
+  return reply.status(r.status as 201).send(r.body as never);
+};
 
 const watcherList = (rows: Array<{ id: string; name: string; email: string; created_at: Date }>) => ({
   items: rows.map((w) => ({ id: w.id, name: w.name, email: w.email, since: new Date(w.created_at).toISOString() })),
@@ -54,7 +63,8 @@ export function registerWorkItemChildRoutes(app: FastifyInstance, deps: Deps, op
         response: { 201: ZComment, ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await items.addComment(deps, actorOf(req), req.params.id, type, req.body.body, req.body.visibility)),
+    async (req, reply) =>
+      sendOnce(reply, await items.addCommentOnce(deps, actorOf(req), req.params.id, type, req.body.body, req.body.visibility, idempotencyKey(req))),
   );
   r.get(
     `${prefix}/:id/work-notes`,
@@ -74,7 +84,7 @@ export function registerWorkItemChildRoutes(app: FastifyInstance, deps: Deps, op
         response: { 201: ZComment, ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await items.addComment(deps, actorOf(req), req.params.id, type, req.body.body, "internal")),
+    async (req, reply) => sendOnce(reply, await items.addCommentOnce(deps, actorOf(req), req.params.id, type, req.body.body, "internal", idempotencyKey(req))),
   );
 
   r.get(

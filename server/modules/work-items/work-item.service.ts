@@ -4,6 +4,7 @@ import type { Actor, Deps } from "../../deps";
 import { type DbOrTx, withTx } from "../../platform/db/db";
 import { AppError, invalidField, notFound } from "../../platform/http/errors";
 import { publishLive } from "../../platform/live/live";
+import { runIdempotent } from "./idempotency";
 import * as repo from "./work-item.repo";
 import { canSeeInternal, isStaffActor } from "./work-item.policy";
 
@@ -61,6 +62,16 @@ export async function addComment(deps: Deps, actor: Actor, ref: string, type: st
     const author = await tx.selectFrom("users").select(["id", "name", "email"]).where("id", "=", actor.userId).executeTakeFirstOrThrow();
     return { id: c.id, body, visibility, author, createdAt: iso(c.created_at) };
   });
+}
+
+/** addComment, retry-safe: the same Idempotency-Key returns the first comment instead of adding another. */
+export async function addCommentOnce(deps: Deps, actor: Actor, ref: string, type: string, body: string, visibility: "public" | "internal", key?: string) {
+  return withTx(deps.db, (tx) =>
+    runIdempotent(tx, actor, key, { op: "comment", ref, type, body, visibility }, async () => ({
+      status: 201,
+      body: await addComment({ ...deps, db: tx }, actor, ref, type, body, visibility),
+    })),
+  );
 }
 
 /** Comments (and, for staff, work notes) oldest first. */
