@@ -1,0 +1,86 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import type { TLoginRequest, TMe } from "../../../contracts/identity";
+import { api, setCsrfToken, setUnauthenticatedHandler } from "./api";
+
+type AuthState =
+  | { status: "loading"; user: null }
+  | { status: "signedOut"; user: null; reason?: "expired" | "signedOut" }
+  | { status: "signedIn"; user: TMe };
+
+interface AuthContextValue {
+  state: AuthState;
+  signIn(input: TLoginRequest): Promise<TMe>;
+  signOut(): Promise<void>;
+}
+
+const AuthContext = createContext<AuthContextValue | null>(null);
+
+interface SessionResponse {
+  user: TMe;
+  csrfToken: string;
+}
+
+/** Restores the browser session on load, and holds who is signed in and their CSRF token. */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<AuthState>({ status: "loading", user: null });
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    let cancelled = false;
+    api<SessionResponse>("GET", "/api/v1/auth/session", { quiet401: true })
+      .then((s) => {
+        if (cancelled) return;
+        setCsrfToken(s.csrfToken);
+        setState({ status: "signedIn", user: s.user });
+      })
+      .catch(() => !cancelled && setState({ status: "signedOut", user: null }));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => {
+      setCsrfToken("");
+      queryClient.clear();
+      setState((s) => (s.status === "signedIn" ? { status: "signedOut", user: null, reason: "expired" } : s));
+    });
+    return () => setUnauthenticatedHandler(null);
+  }, [queryClient]);
+
+  const signIn = useCallback(async (input: TLoginRequest) => {
+    const s = await api<SessionResponse>("POST", "/api/v1/auth/login", { body: input, quiet401: true });
+    setCsrfToken(s.csrfToken);
+    setState({ status: "signedIn", user: s.user });
+    return s.user;
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api("POST", "/api/v1/auth/logout", { body: {}, quiet401: true });
+    } catch {
+      // Signed out anyway: the cookie is gone or the server is unreachable.
+    }
+    setCsrfToken("");
+    queryClient.clear();
+    setState({ status: "signedOut", user: null, reason: "signedOut" });
+  }, [queryClient]);
+
+  const value = useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+/** The auth state and sign-in/out actions. */
+export function useAuth(): AuthContextValue {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error("useAuth outside AuthProvider");
+  return ctx;
+}
+
+/** The signed-in person (only inside the agent shell, which guarantees one). */
+export function useMe(): TMe {
+  const { state } = useAuth();
+  if (state.status !== "signedIn") throw new Error("useMe without a signed-in user");
+  return state.user;
+}

@@ -1,0 +1,74 @@
+import { notifications } from "@mantine/notifications";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import { incidentKeys } from "../features/incidents/incidents.api";
+
+interface WorkItemEvent {
+  type: string;
+  organizationId: string;
+  id: string;
+  number?: string;
+  version?: number;
+  actorId?: string | null;
+}
+
+/**
+ * Listens to /api/v1/events and keeps what is on screen current: the queue refetches, an open
+ * incident refetches, and a change by someone else to the incident being looked at is announced.
+ * Unsaved edits live in component state (see use-incident-draft), so a refetch never clobbers them.
+ */
+export function useLiveUpdates(meId: string) {
+  const queryClient = useQueryClient();
+  const { t } = useTranslation();
+  const tRef = useRef(t);
+  tRef.current = t;
+
+  useEffect(() => {
+    if (typeof EventSource === "undefined") return;
+    const source = new EventSource("/api/v1/events");
+    let wasDown = false;
+
+    const onChange = (e: MessageEvent<string>) => {
+      let event: WorkItemEvent;
+      try {
+        event = JSON.parse(e.data) as WorkItemEvent;
+      } catch {
+        return;
+      }
+      void queryClient.invalidateQueries({ queryKey: incidentKeys.lists });
+      const refs = [event.id, event.number].filter((r): r is string => !!r);
+      for (const ref of refs) {
+        const query = queryClient.getQueryCache().find({ queryKey: incidentKeys.detail(ref), exact: true });
+        if (!query) continue;
+        const current = query.state.data as { version?: number } | undefined;
+        const isNewer = !current?.version || !event.version || event.version > current.version;
+        if (!isNewer) continue;
+        void queryClient.invalidateQueries({ queryKey: incidentKeys.detail(ref) });
+        if (query.getObserversCount() > 0 && event.actorId && event.actorId !== meId) {
+          notifications.show({
+            id: `live-${event.id}`,
+            color: "blue",
+            title: tRef.current("shell.updatedBySomeoneElse", { number: event.number ?? "" }),
+            message: tRef.current("shell.updatedBySomeoneElseBody"),
+          });
+        }
+      }
+    };
+
+    source.addEventListener("work_item.created", onChange as EventListener);
+    source.addEventListener("work_item.updated", onChange as EventListener);
+    source.addEventListener("ready", () => {
+      // Reconnected after a drop: events may have been missed, so refresh everything incident-shaped.
+      if (wasDown) {
+        wasDown = false;
+        void queryClient.invalidateQueries({ queryKey: ["incidents"] });
+        void queryClient.invalidateQueries({ queryKey: ["incident"] });
+      }
+    });
+    source.onerror = () => {
+      wasDown = true;
+    };
+    return () => source.close();
+  }, [queryClient, meId]);
+}

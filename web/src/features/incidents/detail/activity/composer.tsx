@@ -1,0 +1,78 @@
+import { Alert, Button, Group, Stack, Tabs, Textarea } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { IconLock, IconMessage } from "@tabler/icons-react";
+import { type FormEvent, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../../../../app/api";
+import { INTERNAL_COLOR } from "../../../../app/theme";
+import { addComment, useChildMutation } from "../../incidents.api";
+
+type Kind = "public" | "internal";
+
+/** Adds a public comment or an internal work note; each keeps its own unsent text. */
+export function Composer({ incidentRef }: { incidentRef: string }) {
+  const { t } = useTranslation();
+  const [kind, setKind] = useState<Kind>("public");
+  const [text, setText] = useState<Record<Kind, string>>({ public: "", internal: "" });
+  const [error, setError] = useState<string | null>(null);
+  const post = useChildMutation(incidentRef, (v: { body: string; visibility: Kind }) => addComment(incidentRef, v.body, v.visibility));
+  const internal = kind === "internal";
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const body = text[kind].trim();
+    if (!body) {
+      setError(t("errors.required"));
+      return;
+    }
+    setError(null);
+    try {
+      await post.mutateAsync({ body, visibility: kind });
+      setText((x) => ({ ...x, [kind]: "" }));
+      notifications.show({ color: "green", message: internal ? t("activity.workNoteAdded") : t("activity.commentAdded") });
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : t("errors.generic"));
+    }
+  }
+
+  return (
+    <Tabs value={kind} onChange={(v) => v && setKind(v as Kind)} keepMounted={false} variant="outline">
+      <Tabs.List aria-label={t("activity.composer")}>
+        <Tabs.Tab value="public" leftSection={<IconMessage size={16} aria-hidden />}>
+          {t("activity.commentTab")}
+        </Tabs.Tab>
+        <Tabs.Tab value="internal" leftSection={<IconLock size={16} aria-hidden />} c={internal ? INTERNAL_COLOR : undefined}>
+          {t("activity.workNoteTab")}
+        </Tabs.Tab>
+      </Tabs.List>
+      <Tabs.Panel value={kind} pt="sm">
+        <form onSubmit={submit} className={internal ? "composer-internal" : undefined}>
+          <Stack gap="xs">
+            <Textarea
+              label={internal ? t("activity.workNoteLabel") : t("activity.commentLabel")}
+              placeholder={internal ? t("activity.workNotePlaceholder") : t("activity.commentPlaceholder")}
+              autosize
+              minRows={3}
+              maxRows={14}
+              value={text[kind]}
+              onChange={(e) => {
+                const value = e.currentTarget.value;
+                setText((x) => ({ ...x, [kind]: value }));
+              }}
+              onKeyDown={(e) => {
+                if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) e.currentTarget.form?.requestSubmit();
+              }}
+              error={error}
+            />
+            {post.isError && !error && <Alert color="red">{t("errors.generic")}</Alert>}
+            <Group justify="flex-end">
+              <Button type="submit" loading={post.isPending} color={internal ? INTERNAL_COLOR : undefined} leftSection={internal ? <IconLock size={16} aria-hidden /> : undefined}>
+                {internal ? t("activity.addWorkNote") : t("activity.addComment")}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Tabs.Panel>
+    </Tabs>
+  );
+}

@@ -1,0 +1,161 @@
+import { Alert, Anchor, Button, Center, Grid, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { IconArrowLeft } from "@tabler/icons-react";
+import { Link, useParams } from "@tanstack/react-router";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import type { TIncident } from "../../../../../contracts/incidents";
+import { ApiError } from "../../../app/api";
+import { PageHeading, useDocumentTitle } from "../../../app/page";
+import { RelativeTime } from "../../../app/time";
+import { PriorityBadge, StateBadge } from "../components/badges";
+import { useIncident } from "../incidents.api";
+import { Composer } from "./activity/composer";
+import { Timeline } from "./activity/timeline";
+import { AttachmentsPanel } from "./attachments-panel";
+import { FieldsPanel } from "./fields-panel";
+import { IncidentActions } from "./incident-actions";
+import { LinksPanel } from "./links-panel";
+import { SummaryCard } from "./summary-card";
+import { WatchersPanel } from "./watchers-panel";
+
+/** One incident: header and actions, description, activity, and the side panels. */
+export function IncidentDetailPage() {
+  const { t } = useTranslation();
+  const { incidentId } = useParams({ from: "/_agent/incidents/$incidentId" });
+  const ref = incidentId;
+  const query = useIncident(ref);
+  useDocumentTitle(query.data ? `${query.data.number} ${query.data.title}` : incidentId);
+
+  if (query.isPending) {
+    return (
+      <Center py="xl">
+        <Loader aria-label={t("app.loading")} />
+      </Center>
+    );
+  }
+  if (query.isError) {
+    const notFound = query.error instanceof ApiError && (query.error.status === 404 || query.error.status === 400);
+    return (
+      <Stack maw={640}>
+        <PageHeading fz="h2" documentTitle={incidentId}>
+          {incidentId}
+        </PageHeading>
+        <Alert color="red" role="alert">
+          {notFound ? t("detail.notFound", { id: incidentId }) : t("detail.loadFailed")}
+        </Alert>
+        <Group>
+          {!notFound && <Button onClick={() => void query.refetch()}>{t("app.retry")}</Button>}
+          <Anchor component={Link} to="/">
+            {t("app.backToQueue")}
+          </Anchor>
+        </Group>
+      </Stack>
+    );
+  }
+  const inc = query.data;
+  const reload = () => query.refetch();
+  return (
+    <Stack gap="md">
+      <Anchor component={Link} to="/" size="sm" style={{ alignSelf: "flex-start" }}>
+        <Group gap={4}>
+          <IconArrowLeft size={14} aria-hidden />
+          {t("app.backToQueue")}
+        </Group>
+      </Anchor>
+      <Header incident={inc} />
+      <IncidentActions incident={inc} incidentRef={ref} onReload={reload} />
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Stack gap="md">
+            <SummaryCard incident={inc} incidentRef={ref} onReload={reload} />
+            <StateDetails incident={inc} />
+            <Paper withBorder p="md" radius="md" component="section" aria-labelledby="activity-heading">
+              <Stack gap="md">
+                <Title order={2} fz="h4" id="activity-heading">
+                  {t("activity.title")}
+                </Title>
+                <Composer incidentRef={ref} />
+                <Text size="xs" c="dimmed">
+                  {t("activity.newestFirst")}
+                </Text>
+                <Timeline incidentRef={ref} people={[inc.requester, inc.assignee, inc.createdBy]} />
+              </Stack>
+            </Paper>
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <Stack gap="md">
+            <FieldsPanel incident={inc} incidentRef={ref} onReload={reload} />
+            <AttachmentsPanel incidentRef={ref} />
+            <WatchersPanel incident={inc} incidentRef={ref} />
+            <LinksPanel incidentRef={ref} />
+          </Stack>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
+
+function Header({ incident: inc }: { incident: TIncident }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap={6}>
+      <Group gap="xs">
+        <Text ff="monospace" fw={600} c="dimmed">
+          {inc.number}
+        </Text>
+        <StateBadge state={inc.state} />
+        <PriorityBadge priority={inc.priority} long />
+      </Group>
+      <PageHeading fz="h2" documentTitle={`${inc.number} ${inc.title}`} style={{ overflowWrap: "anywhere" }}>
+        {inc.title}
+      </PageHeading>
+      <Text size="sm" c="dimmed">
+        {t("detail.requestedBy", { name: inc.requester.name })} · {inc.requester.email} · <RelativeTime iso={inc.createdAt} />
+      </Text>
+    </Stack>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" fw={600} component="dt">
+        {label}
+      </Text>
+      <Text size="sm" component="dd" m={0} className="entry-body">
+        {children}
+      </Text>
+    </div>
+  );
+}
+
+/** Hold reason, resolution, channel and other facts that are not edited directly. */
+function StateDetails({ incident: inc }: { incident: TIncident }) {
+  const { t } = useTranslation();
+  return (
+    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="info-heading">
+      <Title order={2} fz="h4" id="info-heading" mb="sm">
+        {t("detail.info")}
+      </Title>
+      <SimpleGrid cols={{ base: 1, xs: 2, sm: 3 }} spacing="sm" component="dl" m={0}>
+        {inc.holdReason && <Fact label={t("field.holdReason")}>{t(`holdReason.${inc.holdReason}`)}</Fact>}
+        {inc.resolutionCode && <Fact label={t("field.resolutionCode")}>{t(`resolutionCode.${inc.resolutionCode}`)}</Fact>}
+        <Fact label={t("field.channel")}>{t(`channel.${inc.channel}`)}</Fact>
+        <Fact label={t("field.created")}>
+          <RelativeTime iso={inc.createdAt} />
+        </Fact>
+        <Fact label={t("field.updated")}>
+          <RelativeTime iso={inc.updatedAt} />
+        </Fact>
+        {inc.createdBy && <Fact label={t("field.createdBy")}>{inc.createdBy.name}</Fact>}
+        {inc.reopenCount > 0 && <Fact label={t("field.reopenCount")}>{inc.reopenCount}</Fact>}
+      </SimpleGrid>
+      {inc.resolutionNotes && (
+        <dl style={{ margin: "12px 0 0" }}>
+          <Fact label={t("field.resolutionNotes")}>{inc.resolutionNotes}</Fact>
+        </dl>
+      )}
+    </Paper>
+  );
+}

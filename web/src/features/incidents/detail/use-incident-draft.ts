@@ -1,0 +1,105 @@
+import { useEffect, useRef, useState } from "react";
+import type { TIncident, TUpdateIncidentRequest } from "../../../../../contracts/incidents";
+import type { Level } from "../../../../../contracts/priority";
+import { ApiError } from "../../../app/api";
+import { useUpdateIncident } from "../incidents.api";
+
+export interface EditableValues {
+  title: string;
+  description: string;
+  impact: Level;
+  urgency: Level;
+  categoryId: string | null;
+  subcategoryId: string | null;
+  serviceId: string | null;
+  assignmentGroupId: string | null;
+  assigneeId: string | null;
+}
+export type EditableField = keyof EditableValues;
+
+/** The editable fields of an incident as the API names them. */
+export function editableOf(inc: TIncident): EditableValues {
+  return {
+    title: inc.title,
+    description: inc.description,
+    impact: inc.impact,
+    urgency: inc.urgency,
+    categoryId: inc.category?.id ?? null,
+    subcategoryId: inc.subcategory?.id ?? null,
+    serviceId: inc.service?.id ?? null,
+    assignmentGroupId: inc.assignmentGroup?.id ?? null,
+    assigneeId: inc.assignee?.id ?? null,
+  };
+}
+
+/**
+ * Unsaved edits to some fields of an incident, kept apart from the server copy so live refetches
+ * never clobber them. When the incident changes underneath: if nobody touched the fields being
+ * edited, the draft moves onto the new version silently; if someone did, it is a conflict (the
+ * save would be refused with 409) and the person is asked to reload.
+ */
+export function useIncidentDraft(inc: TIncident, ref: string) {
+  const current = editableOf(inc);
+  const latest = useRef(inc);
+  latest.current = inc;
+  const [draft, setDraft] = useState<Partial<EditableValues>>({});
+  const base = useRef<{ version: number; values: EditableValues }>({ version: inc.version, values: current });
+  const [conflict, setConflict] = useState(false);
+  const update = useUpdateIncident(ref);
+  const dirty = Object.keys(draft) as EditableField[];
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reacts to new server versions only
+  useEffect(() => {
+    if (inc.version === base.current.version) return;
+    const now = editableOf(inc);
+    if (dirty.length === 0) {
+      base.current = { version: inc.version, values: now };
+      return;
+    }
+    const clash = dirty.some((k) => now[k] !== base.current.values[k]);
+    if (clash) setConflict(true);
+    else base.current = { version: inc.version, values: now };
+  }, [inc.version]);
+
+  function set(patch: Partial<EditableValues>) {
+    if (dirty.length === 0) base.current = { version: latest.current.version, values: editableOf(latest.current) };
+    setDraft((d) => {
+      const next = { ...d, ...patch };
+      // A field put back to what the server has is no longer an edit.
+      for (const k of Object.keys(next) as EditableField[]) if (next[k] === base.current.values[k]) delete next[k];
+      return next;
+    });
+  }
+
+  function discard() {
+    setDraft({});
+    setConflict(false);
+    base.current = { version: latest.current.version, values: editableOf(latest.current) };
+  }
+
+  async function save(): Promise<boolean> {
+    if (dirty.length === 0) return true;
+    const patch: TUpdateIncidentRequest = { ...draft, version: base.current.version };
+    try {
+      const updated = await update.mutateAsync(patch);
+      base.current = { version: updated.version, values: editableOf(updated) };
+      setDraft({});
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "VERSION_CONFLICT") setConflict(true);
+      return false;
+    }
+  }
+
+  return {
+    values: { ...current, ...draft } as EditableValues,
+    dirty,
+    isDirty: dirty.length > 0,
+    set,
+    save,
+    discard,
+    conflict,
+    saving: update.isPending,
+    error: update.error instanceof ApiError && update.error.code !== "VERSION_CONFLICT" ? update.error : null,
+  };
+}

@@ -1,0 +1,128 @@
+import { Alert, Button, Center, Group, Loader, Paper, Stack, Text } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { IconDeviceFloppy, IconInbox, IconPlus, IconTrash } from "@tabler/icons-react";
+import { useTranslation } from "react-i18next";
+import { api } from "../../../app/api";
+import { PageHeading } from "../../../app/page";
+import { useViews } from "../../reference/reference.api";
+import { useIncidentQueue } from "../incidents.api";
+import { QueueFilters } from "./queue-filters";
+import { type QueueSearch, toQueueQuery } from "./queue-search";
+import { QueueTable } from "./queue-table";
+import { SaveViewModal } from "./save-view-modal";
+
+/** The one incident list: filters, sort and saved views all live in the URL. */
+export function QueuePage() {
+  const { t, i18n } = useTranslation();
+  const search = useSearch({ from: "/_agent/incidents" });
+  const navigate = useNavigate({ from: "/incidents" });
+  const query = toQueueQuery(search);
+  const queue = useIncidentQueue(query);
+  const views = useViews();
+  const view = views.data?.find((v) => v.id === search.view);
+  const [saveOpen, saveModal] = useDisclosure(false);
+  const queryClient = useQueryClient();
+
+  const deleteView = useMutation({
+    mutationFn: (id: string) => api("DELETE", `/api/v1/views/${id}`),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ["views"] });
+      notifications.show({ message: t("queue.viewDeleted") });
+      void navigate({ search: (s: QueueSearch) => ({ ...s, view: undefined }) });
+    },
+  });
+
+  const update = (patch: Partial<QueueSearch>) => void navigate({ search: (s: QueueSearch) => ({ ...s, ...patch, view: undefined }), replace: true });
+
+  const first = queue.data?.pages[0];
+  const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
+  const fmt = new Intl.NumberFormat(i18n.language);
+  const totalLabel = !first || first.total === null ? null : first.totalCapped ? t("queue.totalCapped") : t("queue.total", { count: first.total, formatted: fmt.format(first.total) });
+  const title = view?.name ?? t("queue.title");
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <div>
+          <PageHeading fz="h2">{title}</PageHeading>
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {totalLabel ?? "\u00a0"}
+          </Text>
+        </div>
+        <Group gap="xs">
+          {view && !view.builtIn && (
+            <Button
+              variant="subtle"
+              color="red"
+              leftSection={<IconTrash size={16} aria-hidden />}
+              loading={deleteView.isPending}
+              onClick={() => window.confirm(t("queue.deleteViewConfirm", { name: view.name })) && deleteView.mutate(view.id)}
+            >
+              {t("queue.deleteView")}
+            </Button>
+          )}
+          <Button variant="default" leftSection={<IconDeviceFloppy size={16} aria-hidden />} onClick={saveModal.open}>
+            {t("queue.saveView")}
+          </Button>
+        </Group>
+      </Group>
+
+      <QueueFilters search={search} onChange={update} onClear={() => void navigate({ search: { sort: search.sort } })} />
+
+      {queue.isError && !queue.data ? (
+        <Alert color="red" role="alert" title={t("queue.loadFailed")}>
+          <Button variant="default" size="xs" mt="xs" onClick={() => void queue.refetch()}>
+            {t("app.retry")}
+          </Button>
+        </Alert>
+      ) : queue.isPending ? (
+        <Center py="xl">
+          <Loader aria-label={t("app.loading")} />
+        </Center>
+      ) : items.length === 0 ? (
+        <Paper withBorder p="xl" radius="md">
+          <Stack align="center" gap="xs">
+            <IconInbox size={40} stroke={1.5} aria-hidden color="var(--mantine-color-gray-6)" />
+            <Text fw={600}>{t("queue.empty")}</Text>
+            <Text size="sm" c="dimmed">
+              {t("queue.emptyHint")}
+            </Text>
+            <Button component={Link} to="/incidents/new" leftSection={<IconPlus size={16} aria-hidden />} mt="xs">
+              {t("shell.newIncident")}
+            </Button>
+          </Stack>
+        </Paper>
+      ) : (
+        <Paper withBorder radius="md" style={{ opacity: queue.isPlaceholderData ? 0.6 : 1 }} aria-busy={queue.isFetching}>
+          <QueueTable items={items} sort={query.sort} onSort={(sort) => update({ sort })} />
+        </Paper>
+      )}
+
+      {items.length > 0 && (
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed">
+            {first?.total != null && !first.totalCapped ? t("queue.showing", { shown: fmt.format(items.length), total: fmt.format(first.total) }) : null}
+          </Text>
+          {queue.hasNextPage && (
+            <Button variant="default" onClick={() => void queue.fetchNextPage()} loading={queue.isFetchingNextPage}>
+              {t("queue.loadMore")}
+            </Button>
+          )}
+        </Group>
+      )}
+
+      <SaveViewModal
+        opened={saveOpen}
+        onClose={saveModal.close}
+        search={search}
+        onSaved={(v) => {
+          saveModal.close();
+          void navigate({ search: (s: QueueSearch) => ({ ...s, view: v.id }) });
+        }}
+      />
+    </Stack>
+  );
+}

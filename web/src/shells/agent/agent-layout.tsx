@@ -1,0 +1,79 @@
+import { AppShell, Burger, Center, Group, Loader, Text, UnstyledButton } from "@mantine/core";
+import { useDisclosure, useHotkeys } from "@mantine/hooks";
+import { Link, Navigate, Outlet, useLocation, useNavigate } from "@tanstack/react-router";
+import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import { useAuth } from "../../app/auth";
+import { useLiveUpdates } from "../../app/live-updates";
+import { GlobalSearch } from "./global-search";
+import { NewIncidentButton, UserMenu } from "./header-actions";
+import { ViewsNav } from "./views-nav";
+
+/** The agent workspace: header, views sidebar, main area; only for signed-in people. */
+export function AgentLayout() {
+  const { state } = useAuth();
+  const location = useLocation();
+  const { t } = useTranslation();
+
+  if (state.status === "loading") {
+    return (
+      <Center h="100dvh" aria-busy="true">
+        <Loader aria-label={t("app.loading")} />
+      </Center>
+    );
+  }
+  if (state.status !== "signedIn") {
+    const here = location.href;
+    return <Navigate to="/sign-in" search={here && here !== "/" ? { redirect: here } : {}} replace />;
+  }
+  return <Shell meId={state.user.id} />;
+}
+
+function Shell({ meId }: { meId: string }) {
+  const { t } = useTranslation();
+  const [navOpen, nav] = useDisclosure(false);
+  const navigate = useNavigate();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const pathname = useLocation({ select: (l) => l.pathname });
+  useLiveUpdates(meId);
+
+  // Close the mobile navigation after following a link.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation
+  useEffect(() => nav.close(), [pathname]);
+
+  useHotkeys([
+    ["/", () => searchRef.current?.focus()],
+    ["n", () => void navigate({ to: "/incidents/new" })],
+  ]);
+
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 250, breakpoint: "sm", collapsed: { mobile: !navOpen } }} padding="md">
+      <a className="skip-link" href="#main">
+        {t("app.skipToContent")}
+      </a>
+      <AppShell.Header component="header">
+        <Group h="100%" px="md" gap="sm" wrap="nowrap" justify="space-between">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label={navOpen ? t("shell.closeMenu") : t("shell.openMenu")} aria-expanded={navOpen} aria-controls="main-nav" />
+            <UnstyledButton component={Link} to="/" aria-label={t("shell.queue")}>
+              <Text fw={800} fz="xl" c="blue.9">
+                {t("app.name")}
+              </Text>
+            </UnstyledButton>
+          </Group>
+          <GlobalSearch inputRef={searchRef} />
+          <Group gap="xs" wrap="nowrap">
+            <NewIncidentButton />
+            <UserMenu />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar component="nav" id="main-nav" aria-label={t("shell.mainNav")} p="sm">
+        <ViewsNav />
+      </AppShell.Navbar>
+      <AppShell.Main id="main" component="main" tabIndex={-1} style={{ outline: "none" }}>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,47 @@
+import { Kbd, TextInput } from "@mantine/core";
+import { IconSearch } from "@tabler/icons-react";
+import { useNavigate } from "@tanstack/react-router";
+import { type FormEvent, type RefObject, useState } from "react";
+import { useTranslation } from "react-i18next";
+
+const NUMBER = /^[A-Za-z]{3,4}\d{1,12}$/;
+
+/** Search box: a number like INC0000012 opens it; other text filters the queue. "/" focuses it. */
+export function GlobalSearch({ inputRef }: { inputRef: RefObject<HTMLInputElement | null> }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [value, setValue] = useState("");
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const q = value.trim();
+    if (!q) return;
+    if (NUMBER.test(q)) {
+      void navigate({ to: "/incidents/$incidentId", params: { incidentId: q.toUpperCase() } });
+      setValue("");
+    } else {
+      void navigate({ to: "/incidents", search: { q } });
+    }
+    inputRef.current?.blur();
+  }
+
+  return (
+    <form role="search" onSubmit={onSubmit} style={{ flex: 1, maxWidth: 520 }}>
+      <TextInput
+        ref={inputRef}
+        aria-label={t("shell.search")}
+        placeholder={t("shell.searchPlaceholder")}
+        value={value}
+        onChange={(e) => setValue(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") e.currentTarget.blur();
+        }}
+        leftSection={<IconSearch size={16} aria-hidden />}
+        rightSection={<Kbd size="xs" aria-hidden>/</Kbd>}
+        rightSectionPointerEvents="none"
+        aria-keyshortcuts="/"
+        type="search"
+      />
+    </form>
+  );
+}

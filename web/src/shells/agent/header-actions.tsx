@@ -1,0 +1,70 @@
+import { ActionIcon, Avatar, Button, Kbd, Menu, Text, Tooltip } from "@mantine/core";
+import { IconLogout, IconPlus } from "@tabler/icons-react";
+import { Link, useNavigate } from "@tanstack/react-router";
+import { useTranslation } from "react-i18next";
+import { useAuth, useMe } from "../../app/auth";
+
+/** "New incident" (also the N key). */
+export function NewIncidentButton() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Tooltip label={<>{t("shell.newIncidentHint")}</>} openDelay={400}>
+        <Button component={Link} to="/incidents/new" leftSection={<IconPlus size={16} aria-hidden />} visibleFrom="sm" aria-keyshortcuts="n">
+          {t("shell.newIncident")} <Kbd ml={8} size="xs" aria-hidden>N</Kbd>
+        </Button>
+      </Tooltip>
+      <ActionIcon component={Link} to="/incidents/new" hiddenFrom="sm" size="lg" aria-label={t("shell.newIncident")} aria-keyshortcuts="n">
+        <IconPlus size={18} aria-hidden />
+      </ActionIcon>
+    </>
+  );
+}
+
+function initials(name: string) {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((p) => p[0]?.toUpperCase())
+    .join("");
+}
+
+/** Who is signed in, and sign out. */
+export function UserMenu() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { signOut } = useAuth();
+  const navigate = useNavigate();
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <ActionIcon variant="subtle" size="lg" radius="xl" aria-label={t("shell.userMenu", { name: me.name })}>
+          <Avatar color="blue" radius="xl" size={32}>
+            {initials(me.name)}
+          </Avatar>
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>
+          <Text size="sm" fw={600} c="dark">
+            {me.name}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {t("shell.signedInAs", { email: me.email })}
+          </Text>
+        </Menu.Label>
+        <Menu.Divider />
+        <Menu.Item
+          leftSection={<IconLogout size={16} aria-hidden />}
+          onClick={async () => {
+            await signOut();
+            await navigate({ to: "/sign-in" });
+          }}
+        >
+          {t("auth.signOut")}
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}

@@ -1,0 +1,62 @@
+import { Loader, ScrollArea, Stack, Text } from "@mantine/core";
+import { IconEye, IconInbox, IconList, IconUserCheck, IconUsers, IconCircleCheck } from "@tabler/icons-react";
+import { useLocation } from "@tanstack/react-router";
+import { NavLinkLink } from "../../app/links";
+import { useTranslation } from "react-i18next";
+import { viewToSearch } from "../../features/incidents/queue/queue-search";
+import { type TSavedView, useViews } from "../../features/reference/reference.api";
+
+const BUILT_IN_ICONS: Record<string, typeof IconList> = {
+  "builtin:my-open": IconUserCheck,
+  "builtin:unassigned-my-groups": IconInbox,
+  "builtin:all-open": IconList,
+  "builtin:recently-resolved": IconCircleCheck,
+};
+
+function ViewLink({ view, active }: { view: TSavedView; active: boolean }) {
+  const Icon = BUILT_IN_ICONS[view.id] ?? (view.shared ? IconUsers : IconEye);
+  return (
+    <NavLinkLink
+      to="/incidents"
+      search={viewToSearch(view)}
+      label={view.name}
+      active={active}
+      aria-current={active ? "page" : undefined}
+      leftSection={<Icon size={18} aria-hidden />}
+      variant="light"
+    />
+  );
+}
+
+/** The sidebar: built-in views, then the person's own and shared saved views. */
+export function ViewsNav() {
+  const { t } = useTranslation();
+  const views = useViews();
+  const location = useLocation();
+  const activeView = location.pathname === "/incidents" ? (location.search as { view?: string }).view : undefined;
+  if (views.isPending) return <Loader size="sm" aria-label={t("app.loading")} />;
+  const all = views.data ?? [];
+  const sections: Array<[string, TSavedView[]]> = [
+    [t("shell.views"), all.filter((v) => v.builtIn)],
+    [t("shell.myViews"), all.filter((v) => !v.builtIn && !v.shared)],
+    [t("shell.sharedViews"), all.filter((v) => !v.builtIn && v.shared)],
+  ];
+  return (
+    <ScrollArea type="auto">
+      <Stack gap="md">
+        {sections
+          .filter(([, list]) => list.length > 0)
+          .map(([title, list]) => (
+            <section key={title} aria-label={title}>
+              <Text size="xs" fw={700} tt="uppercase" c="dimmed" px="sm" mb={4}>
+                {title}
+              </Text>
+              {list.map((v) => (
+                <ViewLink key={v.id} view={v} active={activeView === v.id} />
+              ))}
+            </section>
+          ))}
+      </Stack>
+    </ScrollArea>
+  );
+}
