@@ -101,12 +101,28 @@ export async function createHttpApp(opts: AppOptions): Promise<App> {
     transform: createJsonSchemaTransform({ schemaRegistry: z.globalRegistry }),
     transformObject: createJsonSchemaTransformObject({ schemaRegistry: z.globalRegistry }),
   });
+  // The docs page only renders the public openapi.json, and the CLI announces its address: no sign-in needed.
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/api/docs")) route.config = { ...(route.config ?? {}), auth: false };
+  });
   await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
   app.get("/api/v1/openapi.json", { config: { auth: false }, schema: { hide: true } }, async () => app.swagger());
 
   if (opts.webDist && fs.existsSync(path.join(opts.webDist, "index.html"))) {
     const dist = opts.webDist;
-    await app.register(fastifyStatic, { root: dist, prefix: "/", wildcard: false, index: false, maxAge: "1h" });
+    const assets = path.join(path.resolve(dist), "assets") + path.sep;
+    await app.register(fastifyStatic, {
+      root: dist,
+      prefix: "/",
+      wildcard: false,
+      index: false,
+      maxAge: "1h",
+      // With wildcard: false the files found at startup get their own routes, so the hashed-asset rule
+      // below in "/*" never sees them: give content-hashed bundles their year-long cache here too.
+      setHeaders: (reply, file) => {
+        if (file.startsWith(assets)) reply.header("cache-control", "public, max-age=31536000, immutable");
+      },
+    });
     const indexHtml = fs.readFileSync(path.join(dist, "index.html"));
     const spa = async (_req: unknown, reply: import("fastify").FastifyReply) =>
       reply.header("cache-control", "no-cache").type("text/html; charset=utf-8").send(indexHtml);
