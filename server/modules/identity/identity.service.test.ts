@@ -34,7 +34,11 @@ describe("recordFailure (login throttle)", () => {
   it("starts a new window once the old one is over", async () => {
     const key = throttleKey();
     for (let i = 0; i < 2; i++) await recordFailure(deps.db, key, 3, 15, 10);
-    await deps.db.updateTable("login_throttle").set({ window_started_at: new Date(Date.now() - 16 * 60_000) }).where("key", "=", key).execute();
+    await deps.db
+      .updateTable("login_throttle")
+      .set({ window_started_at: new Date(Date.now() - 16 * 60_000) })
+      .where("key", "=", key)
+      .execute();
     await recordFailure(deps.db, key, 3, 15, 10);
     const t = await getThrottle(deps.db, key);
     expect(t?.failures).toBe(1);
@@ -63,7 +67,10 @@ describe("principal resolver", () => {
     // A token whose hash is stored but which lacks the ptk_ prefix is never looked up.
     const u = await createUser(deps, org.id, "agent");
     const bare = newSecret();
-    await deps.db.insertInto("api_tokens").values({ user_id: u.id, organization_id: org.id, name: "bare", token_hash: hashSecret(bare), prefix: bare.slice(0, 10) }).execute();
+    await deps.db
+      .insertInto("api_tokens")
+      .values({ user_id: u.id, organization_id: org.id, name: "bare", token_hash: hashSecret(bare), prefix: bare.slice(0, 10) })
+      .execute();
     expect(await resolver.fromApiToken(bare)).toBeNull();
     expect(await resolver.fromApiToken(`${API_TOKEN_PREFIX}${"a".repeat(300)}`)).toBeNull();
 
