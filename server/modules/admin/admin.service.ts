@@ -8,7 +8,9 @@ export const DEFAULT_SETTINGS = { reopenWindowDays: 7 } as const;
 
 /** Effective settings: stored values over defaults. */
 export async function effectiveSettings(db: DbOrTx, orgId: string): Promise<{ reopenWindowDays: number }> {
-  return { ...DEFAULT_SETTINGS, ...(await repo.getOrgSettings(db, orgId)) };
+  const stored = await repo.getOrgSettings(db, orgId);
+  // Only known keys: the settings document may hold keys of later features.
+  return { reopenWindowDays: typeof stored.reopenWindowDays === "number" ? stored.reopenWindowDays : DEFAULT_SETTINGS.reopenWindowDays };
 }
 
 export async function updateSettings(deps: Deps, actor: Actor, patch: { reopenWindowDays?: number }) {

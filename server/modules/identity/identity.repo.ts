@@ -316,3 +316,8 @@ export async function purgeExpired(db: DbOrTx): Promise<{ sessions: number; keys
     .executeTakeFirst();
   return { sessions: Number(s.numDeletedRows), keys: Number(k.numDeletedRows), throttles: Number(t.numDeletedRows) };
 }
+
+/** Takes a person out of every group (e.g. demoted to requester). */
+export async function removeFromAllGroups(db: DbOrTx, userId: string): Promise<void> {
+  await db.deleteFrom("group_members").where("user_id", "=", userId).execute();
+}

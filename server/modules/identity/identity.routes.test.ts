@@ -699,3 +699,16 @@ describe("groups", () => {
     expect(me.body.groups).toEqual([{ id: g.id, name: g.name }]);
   });
 });
+
+describe("role changes", () => {
+  it("demoting an agent to requester takes them out of their groups", async () => {
+    const { createDesk } = await import("../../test/factories");
+    const { http: h, testApp: t, testDeps: td } = await import("../../test/harness");
+    const a = await t();
+    const d = await createDesk(td());
+    const res = await h(a, d.admin).patch(`/api/v1/users/${d.agent.id}`, { role: "requester" });
+    expect(res.status).toBe(200);
+    const groups = await h(a, d.admin).get("/api/v1/groups");
+    expect(groups.body.items.flatMap((g: { memberIds: string[] }) => g.memberIds)).not.toContain(d.agent.id);
+  });
+});

@@ -225,6 +225,8 @@ export async function updateUser(deps: Deps, actor: Actor, userId: string, input
     });
     if (!u) throw notFound("Person");
     if (input.active === false || password_hash) await repo.deleteSessionsOfUser(tx, userId);
+    // A requester is no one's assignee: leave the assignment groups too.
+    if (input.role === "requester") await repo.removeFromAllGroups(tx, userId);
     const { password: _p, ...audited } = input;
     await repo.insertAudit(tx, {
       organizationId: actor.organizationId,

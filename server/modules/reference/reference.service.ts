@@ -104,7 +104,8 @@ export async function createView(deps: Deps, actor: Actor, input: z.infer<typeof
 
 export async function deleteView(deps: Deps, actor: Actor, id: string) {
   const v = await repo.findView(deps.db, actor.organizationId, id);
-  if (!v) throw notFound("View");
+  // Someone else's private view does not exist for the caller.
+  if (!v || (v.owner_id !== null && v.owner_id !== actor.userId)) throw notFound("View");
   if (v.owner_id !== actor.userId && !(v.owner_id === null && actor.role === "admin")) throw new AppError("FORBIDDEN", "You can delete only your own views");
   await repo.deleteView(deps.db, id);
 }
