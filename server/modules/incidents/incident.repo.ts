@@ -297,6 +297,21 @@ function applyFilter(eb: ExpressionBuilder<Database & { w: Database["work_items"
   return eb.and(conds);
 }
 
+const personOf = (col: string) =>
+  sql`(select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from users u where u.id = ${sql.ref(col)})`;
+const refOf = (table: "groups" | "services" | "categories", col: string) =>
+  sql`(select json_build_object('id', x.id, 'name', x.name) from ${sql.table(table)} x where x.id = ${sql.ref(col)})`;
+
+/** DETAIL_SELECT's columns for a queue page, with the references looked up row by row instead of joined. */
+const PAGE_SELECT = sql`
+  w.id, w.organization_id, w.number, w.title, w.description, w.state, w.impact, w.urgency, w.priority, w.channel,
+  w.requester_id, w.assignee_id, w.assignment_group_id,
+  ${personOf("w.requester_id")} as requester, ${personOf("w.assignee_id")} as assignee, ${personOf("w.created_by_id")} as created_by,
+  ${refOf("groups", "w.assignment_group_id")} as assignment_group, ${refOf("services", "w.service_id")} as service,
+  ${refOf("categories", "w.category_id")} as category, ${refOf("categories", "w.subcategory_id")} as subcategory,
+  i.hold_reason, i.resolution_code, i.resolution_notes, i.reopen_count,
+  w.created_at, w.updated_at, w.resolved_at, w.closed_at, w.version`;
+
 const SORT_EXPR: Record<string, string> = { created_at: "w.created_at", updated_at: "w.updated_at", priority: "w.priority", number: "w.number" };
 
 /** One page of the queue (keyset on the sort columns plus id) and, if asked, the count capped at `countCap`. */
@@ -314,10 +329,12 @@ export async function listIncidentPage(db: DbOrTx, f: QueueFilter, sort: QueueSo
   }
   for (const c of cols) ids = ids.orderBy(sql.ref(c), dir);
   ids = ids.limit(limit + 1);
+  // The page's ids first (an index walk), then its 51 rows with their references as scalar subqueries:
+  // a ten-way join cost ~8-12 ms of planning on every request, more than executing it.
   const pageQuery = sql<IncidentRow & { cursor: unknown[] }>`
     with page as (${ids})
-    select ${DETAIL_SELECT}, json_build_array(${sql.join(cols.map((c) => sql.ref(c)))}) as cursor
-    from page p join work_items w on w.id = p.id ${DETAIL_JOINS}
+    select ${PAGE_SELECT}, json_build_array(${sql.join(cols.map((c) => sql.ref(c)))}) as cursor
+    from page p join work_items w on w.id = p.id join incidents i on i.work_item_id = w.id
     order by ${sql.join(cols.map((c) => sql`${sql.ref(c)} ${sql.raw(dir)}`))}`;
   const countQuery =
     countCap === null
