@@ -2,11 +2,13 @@ import type { Kysely } from "kysely";
 import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
 import * as m001 from "./migrations/20261125040000-create-identity";
 import * as m002 from "./migrations/20261125040100-create-work-items";
+import * as m003 from "./migrations/20261125060000-tune-queue-indexes";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
   "20261125040000-create-identity": m001,
   "20261125040100-create-work-items": m002,
+  "20261125060000-tune-queue-indexes": m003,
 };
 
 class StaticProvider implements MigrationProvider {
