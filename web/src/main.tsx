@@ -4,13 +4,12 @@ import "./app/styles.css";
 import { MantineProvider } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { QueryClientProvider } from "@tanstack/react-query";
-import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { App } from "./app/app";
 import { AuthProvider } from "./app/auth";
 import { initI18n } from "./app/i18n";
 import { queryClient } from "./app/query-client";
-import { router } from "./app/router";
 import { theme } from "./app/theme";
 
 initI18n("en");
@@ -21,10 +20,10 @@ if (!root) throw new Error("#root missing from index.html");
 createRoot(root).render(
   <StrictMode>
     <MantineProvider theme={theme} forceColorScheme="light">
-      <Notifications position="top-right" />
+      <Notifications position="bottom-right" />
       <QueryClientProvider client={queryClient}>
         <AuthProvider>
-          <RouterProvider router={router} />
+          <App />
         </AuthProvider>
       </QueryClientProvider>
     </MantineProvider>

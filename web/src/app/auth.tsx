@@ -3,7 +3,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import type { TLoginRequest, TMe } from "../../../contracts/identity";
 import { api, setCsrfToken, setUnauthenticatedHandler } from "./api";
 
-type AuthState =
+export type AuthState =
   | { status: "loading"; user: null }
   | { status: "signedOut"; user: null; reason?: "expired" | "signedOut" }
   | { status: "signedIn"; user: TMe };

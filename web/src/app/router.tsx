@@ -1,4 +1,5 @@
-import { createRootRoute, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
+import type { AuthState } from "./auth";
 import { SignInPage } from "../features/auth/sign-in.page";
 import { IncidentDetailPage } from "../features/incidents/detail/incident-detail.page";
 import { NewIncidentPage } from "../features/incidents/new/new-incident.page";
@@ -7,17 +8,35 @@ import { DEFAULT_QUEUE_SEARCH, parseQueueSearch } from "../features/incidents/qu
 import { AgentLayout } from "../shells/agent/agent-layout";
 import { NotFoundPage } from "../shells/agent/not-found.page";
 
-const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
+export interface RouterContext {
+  auth: AuthState;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({ component: Outlet, notFoundComponent: NotFoundPage });
 
 const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/sign-in",
   validateSearch: (s: Record<string, unknown>): { redirect?: string } =>
     typeof s.redirect === "string" && s.redirect.startsWith("/") && !s.redirect.startsWith("//") ? { redirect: s.redirect } : {},
+  beforeLoad: ({ context, search }) => {
+    if (context.auth.status === "signedIn") throw redirect({ href: search.redirect ?? "/", replace: true });
+  },
   component: SignInPage,
 });
 
-const agentRoute = createRoute({ getParentRoute: () => rootRoute, id: "_agent", component: AgentLayout });
+// Everything under here needs a signed-in person; others go to sign-in and come back afterwards.
+const agentRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "_agent",
+  beforeLoad: ({ context, location }) => {
+    if (context.auth.status !== "signedIn") {
+      const back = context.auth.status === "signedOut" && context.auth.reason === "signedOut" ? undefined : location.href;
+      throw redirect({ to: "/sign-in", search: back && back !== "/" ? { redirect: back } : {}, replace: true });
+    }
+  },
+  component: AgentLayout,
+});
 
 const indexRoute = createRoute({
   getParentRoute: () => agentRoute,
@@ -33,7 +52,13 @@ const incidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/in
 
 const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren([indexRoute, queueRoute, newIncidentRoute, incidentRoute])]);
 
-export const router = createRouter({ routeTree, defaultPreload: false, scrollRestoration: true });
+export const router = createRouter({
+  routeTree,
+  defaultPreload: false,
+  scrollRestoration: true,
+  // Filled in by <App> with the live auth state.
+  context: { auth: { status: "loading", user: null } },
+});
 
 declare module "@tanstack/react-router" {
   interface Register {

@@ -1,5 +1,4 @@
 import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
-import { Navigate, useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ZLoginRequest } from "../../../../contracts/identity";
@@ -11,16 +10,12 @@ import { useDocumentTitle } from "../../app/page";
 export function SignInPage() {
   const { t } = useTranslation();
   const { state, signIn } = useAuth();
-  const search = useSearch({ from: "/sign-in" });
-  const navigate = useNavigate();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [pending, setPending] = useState(false);
   useDocumentTitle(t("auth.title"));
-
-  if (state.status === "signedIn" && !pending) return <Navigate to={search.redirect ?? "/"} replace />;
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -35,8 +30,8 @@ export function SignInPage() {
     setFieldErrors({});
     setPending(true);
     try {
+      // The sign-in route's guard sends the person on (to ?redirect= or the queue).
       await signIn(parsed.data);
-      await navigate({ to: search.redirect ?? "/", replace: true });
     } catch (err) {
       setPending(false);
       if (err instanceof ApiError) {
@@ -93,6 +88,7 @@ export function SignInPage() {
                 value={password}
                 onChange={(e) => setPassword(e.currentTarget.value)}
                 error={fieldErrors.password}
+                visibilityToggleButtonProps={{ "aria-label": t("auth.togglePassword") }}
               />
               <Button type="submit" loading={pending} fullWidth>
                 {t("auth.submit")}

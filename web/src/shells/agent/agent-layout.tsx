@@ -1,6 +1,6 @@
-import { AppShell, Burger, Center, Group, Loader, Text, UnstyledButton } from "@mantine/core";
+import { AppShell, Burger, Group, Text, UnstyledButton } from "@mantine/core";
 import { useDisclosure, useHotkeys } from "@mantine/hooks";
-import { Link, Navigate, Outlet, useLocation, useNavigate } from "@tanstack/react-router";
+import { Link, Outlet, useLocation, useNavigate } from "@tanstack/react-router";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { useAuth } from "../../app/auth";
@@ -9,23 +9,11 @@ import { GlobalSearch } from "./global-search";
 import { NewIncidentButton, UserMenu } from "./header-actions";
 import { ViewsNav } from "./views-nav";
 
-/** The agent workspace: header, views sidebar, main area; only for signed-in people. */
+/** The agent workspace: header, views sidebar, main area (the route guard ensures a signed-in person). */
 export function AgentLayout() {
   const { state } = useAuth();
-  const location = useLocation();
-  const { t } = useTranslation();
-
-  if (state.status === "loading") {
-    return (
-      <Center h="100dvh" aria-busy="true">
-        <Loader aria-label={t("app.loading")} />
-      </Center>
-    );
-  }
-  if (state.status !== "signedIn") {
-    const here = location.href;
-    return <Navigate to="/sign-in" search={here && here !== "/" ? { redirect: here } : {}} replace />;
-  }
+  // Signed out a moment ago: the guard is about to redirect to sign-in.
+  if (state.status !== "signedIn") return null;
   return <Shell meId={state.user.id} />;
 }
 

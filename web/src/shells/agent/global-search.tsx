@@ -1,6 +1,7 @@
 import { Kbd, TextInput } from "@mantine/core";
 import { IconSearch } from "@tabler/icons-react";
 import { useNavigate } from "@tanstack/react-router";
+import { useMediaQuery } from "@mantine/hooks";
 import { type FormEvent, type RefObject, useState } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -11,6 +12,7 @@ export function GlobalSearch({ inputRef }: { inputRef: RefObject<HTMLInputElemen
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [value, setValue] = useState("");
+  const wide = useMediaQuery("(min-width: 48em)", true);
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -30,14 +32,14 @@ export function GlobalSearch({ inputRef }: { inputRef: RefObject<HTMLInputElemen
       <TextInput
         ref={inputRef}
         aria-label={t("shell.search")}
-        placeholder={t("shell.searchPlaceholder")}
+        placeholder={wide ? t("shell.searchPlaceholder") : t("shell.searchShort")}
         value={value}
         onChange={(e) => setValue(e.currentTarget.value)}
         onKeyDown={(e) => {
           if (e.key === "Escape") e.currentTarget.blur();
         }}
         leftSection={<IconSearch size={16} aria-hidden />}
-        rightSection={<Kbd size="xs" aria-hidden>/</Kbd>}
+        rightSection={wide ? <Kbd size="xs" aria-hidden>/</Kbd> : undefined}
         rightSectionPointerEvents="none"
         aria-keyshortcuts="/"
         type="search"

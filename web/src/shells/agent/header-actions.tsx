@@ -1,6 +1,6 @@
 import { ActionIcon, Avatar, Button, Kbd, Menu, Text, Tooltip } from "@mantine/core";
 import { IconLogout, IconPlus } from "@tabler/icons-react";
-import { Link, useNavigate } from "@tanstack/react-router";
+import { Link } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
 import { useAuth, useMe } from "../../app/auth";
 
@@ -35,7 +35,6 @@ export function UserMenu() {
   const { t } = useTranslation();
   const me = useMe();
   const { signOut } = useAuth();
-  const navigate = useNavigate();
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
@@ -57,10 +56,7 @@ export function UserMenu() {
         <Menu.Divider />
         <Menu.Item
           leftSection={<IconLogout size={16} aria-hidden />}
-          onClick={async () => {
-            await signOut();
-            await navigate({ to: "/sign-in" });
-          }}
+          onClick={() => void signOut()}
         >
           {t("auth.signOut")}
         </Menu.Item>

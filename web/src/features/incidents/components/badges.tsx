@@ -14,11 +14,11 @@ export function PriorityBadge({ priority, long = false }: { priority: Priority; 
   );
 }
 
-/** Incident state as a badge. */
-export function StateBadge({ state }: { state: IncidentState }) {
+/** Incident state as a badge; `live` makes it a labelled status region that announces changes. */
+export function StateBadge({ state, live = false }: { state: IncidentState; live?: boolean }) {
   const { t } = useTranslation();
   return (
-    <Badge className={`badge state-${state}`} radius="sm" tt="none" data-testid="state-badge">
+    <Badge className={`badge state-${state}`} radius="sm" tt="none" {...(live ? { role: "status", "aria-label": t("field.state") } : {})}>
       {t(`state.${state}`)}
     </Badge>
   );

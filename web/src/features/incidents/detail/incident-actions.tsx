@@ -29,7 +29,7 @@ export function IncidentActions({ incident, incidentRef, onReload }: { incident:
   async function run(body: TTransitionRequest): Promise<ApiError | null> {
     try {
       await transition.mutateAsync({ ...body, version: incident.version });
-      notifications.show({ color: "green", message: t("detail.actionDone", { action: t(`action.${body.action}`) }) });
+      notifications.show({ color: "green", message: t(`detail.actionDone.${body.action}`) });
       setDialog(null);
       return null;
     } catch (err) {

@@ -104,14 +104,20 @@ function Header({ incident: inc }: { incident: TIncident }) {
         <Text ff="monospace" fw={600} c="dimmed">
           {inc.number}
         </Text>
-        <StateBadge state={inc.state} />
+        <StateBadge state={inc.state} live />
         <PriorityBadge priority={inc.priority} long />
       </Group>
       <PageHeading fz="h2" documentTitle={`${inc.number} ${inc.title}`} style={{ overflowWrap: "anywhere" }}>
         {inc.title}
       </PageHeading>
       <Text size="sm" c="dimmed">
-        {t("detail.requestedBy", { name: inc.requester.name })} · {inc.requester.email} · <RelativeTime iso={inc.createdAt} />
+        {t("detail.requestedBy", { name: inc.requester.name })} (
+        <Anchor href={`mailto:${inc.requester.email}`} size="sm">
+          {inc.requester.email}
+        </Anchor>
+        ) {t("detail.via", { channel: t(`channel.${inc.channel}`) })}
+        {inc.createdBy && inc.createdBy.id !== inc.requester.id ? `, ${t("detail.loggedBy", { name: inc.createdBy.name })}` : ""} · {t("detail.opened")} <RelativeTime iso={inc.createdAt} /> · {t("detail.lastUpdated")}{" "}
+        <RelativeTime iso={inc.updatedAt} />
       </Text>
     </Stack>
   );
@@ -130,25 +136,18 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** Hold reason, resolution, channel and other facts that are not edited directly. */
+/** Hold reason, resolution and reopen count: shown only when the state has any. */
 function StateDetails({ incident: inc }: { incident: TIncident }) {
   const { t } = useTranslation();
+  if (!inc.holdReason && !inc.resolutionCode && !inc.resolutionNotes && inc.reopenCount === 0) return null;
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="info-heading">
       <Title order={2} fz="h4" id="info-heading" mb="sm">
-        {t("detail.info")}
+        {t("detail.stateInfo")}
       </Title>
       <SimpleGrid cols={{ base: 1, xs: 2, sm: 3 }} spacing="sm" component="dl" m={0}>
         {inc.holdReason && <Fact label={t("field.holdReason")}>{t(`holdReason.${inc.holdReason}`)}</Fact>}
         {inc.resolutionCode && <Fact label={t("field.resolutionCode")}>{t(`resolutionCode.${inc.resolutionCode}`)}</Fact>}
-        <Fact label={t("field.channel")}>{t(`channel.${inc.channel}`)}</Fact>
-        <Fact label={t("field.created")}>
-          <RelativeTime iso={inc.createdAt} />
-        </Fact>
-        <Fact label={t("field.updated")}>
-          <RelativeTime iso={inc.updatedAt} />
-        </Fact>
-        {inc.createdBy && <Fact label={t("field.createdBy")}>{inc.createdBy.name}</Fact>}
         {inc.reopenCount > 0 && <Fact label={t("field.reopenCount")}>{inc.reopenCount}</Fact>}
       </SimpleGrid>
       {inc.resolutionNotes && (

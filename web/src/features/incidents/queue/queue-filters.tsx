@@ -1,6 +1,6 @@
-import { Button, Group, MultiSelect, Select, TextInput } from "@mantine/core";
+import { Grid, MultiSelect, Select, TextInput } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
-import { IconSearch, IconX } from "@tabler/icons-react";
+import { IconSearch } from "@tabler/icons-react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { INCIDENT_SORTS, INCIDENT_STATES } from "../../../../../contracts/incidents";
@@ -12,14 +12,13 @@ import type { QueueSearch } from "./queue-search";
 interface Props {
   search: QueueSearch;
   onChange(patch: Partial<QueueSearch>): void;
-  onClear(): void;
 }
 
 const csv = (s?: string) => (s ? s.split(",") : []);
 const join = (v: string[]) => (v.length ? v.join(",") : undefined);
 
 /** The queue's filter bar; every change lands in the URL. */
-export function QueueFilters({ search, onChange, onClear }: Props) {
+export function QueueFilters({ search, onChange }: Props) {
   const { t } = useTranslation();
   const groups = useGroups();
   const staff = useStaff();
@@ -39,10 +38,10 @@ export function QueueFilters({ search, onChange, onClear }: Props) {
     { value: "none", label: t("queue.unassigned") },
     ...(staff.data ?? []).filter((u) => u.active).map((u) => ({ value: u.id, label: u.name })),
   ];
-  const hasFilters = !!(search.state || search.priority || search.group || search.assignee || search.q);
 
   return (
-    <Group align="flex-end" gap="sm" wrap="wrap" role="group" aria-label={t("queue.filters")}>
+    <Grid gap="sm" role="group" aria-label={t("queue.filters")} align="flex-end">
+      <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
       <TextInput
         label={t("queue.textFilter")}
         placeholder={t("queue.textPlaceholder")}
@@ -52,9 +51,10 @@ export function QueueFilters({ search, onChange, onClear }: Props) {
           setText(e.currentTarget.value);
           pushText(e.currentTarget.value);
         }}
-        w={{ base: "100%", sm: 240 }}
         type="search"
       />
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
       <MultiSelect
         label={t("queue.stateFilter")}
         placeholder={search.state ? undefined : t("queue.anyState")}
@@ -62,8 +62,9 @@ export function QueueFilters({ search, onChange, onClear }: Props) {
         value={csv(search.state)}
         onChange={(v) => onChange({ state: join(v) })}
         clearable
-        w={{ base: "100%", sm: 260 }}
       />
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, sm: 4, lg: 2 }}>
       <MultiSelect
         label={t("queue.priorityFilter")}
         placeholder={search.priority ? undefined : t("queue.anyPriority")}
@@ -71,8 +72,9 @@ export function QueueFilters({ search, onChange, onClear }: Props) {
         value={csv(search.priority)}
         onChange={(v) => onChange({ priority: join(v) })}
         clearable
-        w={{ base: "100%", sm: 200 }}
       />
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, sm: 4, lg: 2 }}>
       <MultiSelect
         label={t("queue.groupFilter")}
         placeholder={search.group ? undefined : t("queue.anyGroup")}
@@ -81,8 +83,9 @@ export function QueueFilters({ search, onChange, onClear }: Props) {
         onChange={(v) => onChange({ group: join(v) })}
         clearable
         searchable
-        w={{ base: "100%", sm: 220 }}
       />
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, sm: 4, lg: 2 }}>
       <Select
         label={t("queue.assigneeFilter")}
         placeholder={t("queue.anyone")}
@@ -91,21 +94,25 @@ export function QueueFilters({ search, onChange, onClear }: Props) {
         onChange={(v) => onChange({ assignee: v ?? undefined })}
         clearable
         searchable
-        w={{ base: "100%", sm: 180 }}
       />
-      <Select
-        label={t("queue.sort")}
-        data={INCIDENT_SORTS.map((s) => ({ value: s, label: t(`queue.sortOptions.${s}`) }))}
-        value={search.sort ?? "-createdAt"}
-        onChange={(v) => v && onChange({ sort: v as IncidentSort })}
-        allowDeselect={false}
-        w={{ base: "100%", sm: 200 }}
-      />
-      {hasFilters && (
-        <Button variant="subtle" leftSection={<IconX size={16} aria-hidden />} onClick={onClear}>
-          {t("queue.clearFilters")}
-        </Button>
-      )}
-    </Group>
+      </Grid.Col>
+    </Grid>
+  );
+}
+
+/** The sort order as a select (the sortable column headers do the same; this also offers "created"). */
+export function SortSelect({ sort, onChange }: { sort: IncidentSort; onChange(sort: IncidentSort): void }) {
+  const { t } = useTranslation();
+  return (
+    <Select
+      label={t("queue.sort")}
+      data={INCIDENT_SORTS.map((s) => ({ value: s, label: t(`queue.sortOptions.${s}`) }))}
+      value={sort}
+      onChange={(v) => v && onChange(v as IncidentSort)}
+      allowDeselect={false}
+      size="xs"
+      w={200}
+      styles={{ root: { display: "flex", alignItems: "center", gap: 8 }, label: { whiteSpace: "nowrap" } }}
+    />
   );
 }

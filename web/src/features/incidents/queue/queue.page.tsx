@@ -1,15 +1,15 @@
-import { Alert, Button, Center, Group, Loader, Paper, Stack, Text } from "@mantine/core";
-import { useDisclosure } from "@mantine/hooks";
+import { Alert, Badge, Button, Center, Collapse, Group, Loader, Paper, Stack, Text } from "@mantine/core";
+import { useDisclosure, useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
-import { IconDeviceFloppy, IconInbox, IconPlus, IconTrash } from "@tabler/icons-react";
+import { IconAdjustmentsHorizontal, IconDeviceFloppy, IconInbox, IconPlus, IconTrash, IconX } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../../app/api";
 import { PageHeading } from "../../../app/page";
 import { useViews } from "../../reference/reference.api";
 import { useIncidentQueue } from "../incidents.api";
-import { QueueFilters } from "./queue-filters";
+import { QueueFilters, SortSelect } from "./queue-filters";
 import { type QueueSearch, toQueueQuery } from "./queue-search";
 import { QueueTable } from "./queue-table";
 import { SaveViewModal } from "./save-view-modal";
@@ -24,6 +24,10 @@ export function QueuePage() {
   const views = useViews();
   const view = views.data?.find((v) => v.id === search.view);
   const [saveOpen, saveModal] = useDisclosure(false);
+  // On phones the filters fold away behind a button; wider screens always show them.
+  const wide = useMediaQuery("(min-width: 48em)", true);
+  const [filtersOpen, filters] = useDisclosure(false);
+  const activeFilters = [search.state, search.priority, search.group, search.assignee, search.q].filter(Boolean).length;
   const queryClient = useQueryClient();
 
   const deleteView = useMutation({
@@ -48,9 +52,6 @@ export function QueuePage() {
       <Group justify="space-between" align="flex-end" wrap="wrap">
         <div>
           <PageHeading fz="h2">{title}</PageHeading>
-          <Text size="sm" c="dimmed" aria-live="polite">
-            {totalLabel ?? "\u00a0"}
-          </Text>
         </div>
         <Group gap="xs">
           {view && !view.builtIn && (
@@ -70,7 +71,36 @@ export function QueuePage() {
         </Group>
       </Group>
 
-      <QueueFilters search={search} onChange={update} onClear={() => void navigate({ search: { sort: search.sort } })} />
+      {!wide && (
+        <Button
+          variant="default"
+          leftSection={<IconAdjustmentsHorizontal size={16} aria-hidden />}
+          rightSection={activeFilters ? <Badge size="sm" circle>{activeFilters}</Badge> : undefined}
+          onClick={filters.toggle}
+          aria-expanded={filtersOpen}
+          aria-controls="queue-filters"
+          style={{ alignSelf: "flex-start" }}
+        >
+          {t("queue.filters")}
+        </Button>
+      )}
+      <Collapse expanded={wide || filtersOpen} id="queue-filters" keepMounted={false}>
+        <QueueFilters search={search} onChange={update} />
+      </Collapse>
+
+      <Group justify="space-between" align="center" gap="xs">
+        <Group gap="sm">
+          <Text size="sm" fw={500} aria-live="polite">
+            {totalLabel ?? "\u00a0"}
+          </Text>
+          {activeFilters > 0 && (
+            <Button variant="subtle" size="compact-sm" leftSection={<IconX size={14} aria-hidden />} onClick={() => void navigate({ search: { sort: search.sort } })}>
+              {t("queue.clearFilters")}
+            </Button>
+          )}
+        </Group>
+        <SortSelect sort={query.sort} onChange={(sort) => update({ sort })} />
+      </Group>
 
       {queue.isError && !queue.data ? (
         <Alert color="red" role="alert" title={t("queue.loadFailed")}>
@@ -104,7 +134,7 @@ export function QueuePage() {
       {items.length > 0 && (
         <Group justify="space-between">
           <Text size="sm" c="dimmed">
-            {first?.total != null && !first.totalCapped ? t("queue.showing", { shown: fmt.format(items.length), total: fmt.format(first.total) }) : null}
+            {first?.total != null && !first.totalCapped && queue.hasNextPage ? t("queue.showing", { shown: fmt.format(items.length), total: fmt.format(first.total) }) : null}
           </Text>
           {queue.hasNextPage && (
             <Button variant="default" onClick={() => void queue.fetchNextPage()} loading={queue.isFetchingNextPage}>

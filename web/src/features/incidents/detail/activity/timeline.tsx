@@ -13,19 +13,21 @@ function headline(e: TTimelineEvent, t: TFunction): string {
   switch (e.kind) {
     case "created":
       return d.channel ? t("activity.kinds.created_via", { channel: t(`channel.${d.channel}` as never, { defaultValue: String(d.channel) }) }) : t("activity.kinds.created");
-    case "updated":
     case "state_changed":
+      return d.action ? String(t(`activity.kinds.action_${d.action}` as never, { defaultValue: t("activity.kinds.state_changed") })) : t("activity.kinds.state_changed");
+    case "updated":
     case "comment_added":
     case "work_note_added":
-    case "watcher_removed":
     case "link_removed":
       return t(`activity.kinds.${e.kind}`);
+    case "watcher_removed":
+      return d.userId && d.userId === e.actor?.id ? t("activity.kinds.watcher_self_removed") : t("activity.kinds.watcher_removed");
     case "attachment_added":
       return t("activity.kinds.attachment_added", { filename: d.filename ?? "" });
     case "watcher_added":
-      return t("activity.kinds.watcher_added", { name: d.name ?? "" });
+      return d.userId && d.userId === e.actor?.id ? t("activity.kinds.watcher_self_added") : t("activity.kinds.watcher_added", { name: d.name ?? "" });
     case "link_added":
-      return t("activity.kinds.link_added", { kind: String(t(`linkKind.${d.kind}` as never, { defaultValue: String(d.kind) })).toLowerCase(), number: d.number ?? "" });
+      return t("activity.kinds.link_added", { kind: String(t(`linkKind.${d.kind}` as never, { defaultValue: String(d.kind) })), number: d.number ?? "" });
     default:
       return t("activity.kinds.other", { kind: e.kind });
   }
@@ -81,9 +83,15 @@ function Entry({ e, comment, names }: { e: TTimelineEvent; comment?: TComment; n
                   <Text span size="sm" fw={500}>
                     {fieldLabel(c.field, t)}:
                   </Text>{" "}
-                  <Text span size="sm" c="dimmed" td="line-through">
-                    {formatValue(c.field, c.from, t, names)}
-                  </Text>{" "}
+                  {c.from === null || c.from === undefined || c.from === "" ? (
+                    <Text span size="sm" c="dimmed">
+                      {t("activity.empty_value")}
+                    </Text>
+                  ) : (
+                    <Text span size="sm" c="dimmed" td="line-through">
+                      {formatValue(c.field, c.from, t, names)}
+                    </Text>
+                  )}{" "}
                   <span aria-hidden>→</span>
                   <VisuallyHidden>{t("activity.changedTo")}</VisuallyHidden>{" "}
                   <Text span size="sm">
