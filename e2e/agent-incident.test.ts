@@ -1,0 +1,154 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadConfig } from "../server/platform/config";
+import { type Running, startRoles } from "../server/runtime";
+import { createGroup, createOrg, createUser, TEST_PASSWORD } from "../server/test/factories";
+import { closeTestApp, testDeps, uniq } from "../server/test/harness";
+
+// An agent's working day in a real browser: sign in, log an incident, take it, reply, resolve it.
+// Runs the real server in-process on the run's test database and drives Debian's Chromium.
+
+const CHROMIUM = process.env.PORTICO_CHROMIUM ?? "/usr/bin/chromium";
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) {
+  if (process.env.PORTICO_REQUIRE_E2E === "1") throw new Error(`PORTICO_REQUIRE_E2E=1 but ${CHROMIUM} does not exist (apt-get install chromium)`);
+  console.warn(`[e2e] skipping browser tests: ${CHROMIUM} not found (apt-get install chromium, or set PORTICO_CHROMIUM)`);
+}
+
+/** Waits (up to 15 s) for a value in the page to reach the expected one. */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+function newestMtime(p: string): number {
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(0, ...fs.readdirSync(p).map((e) => newestMtime(path.join(p, e))));
+}
+
+/** The built SPA: web/dist when it is fresh, otherwise a private build (so parallel runs never race on web/dist). */
+function webDist(): { dir: string; cleanup: boolean } {
+  const dist = path.join(ROOT, "web/dist");
+  const index = path.join(dist, "index.html");
+  const sources = Math.max(newestMtime(path.join(ROOT, "web/src")), newestMtime(path.join(ROOT, "web/index.html")), newestMtime(path.join(ROOT, "vite.config.ts")));
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return { dir: dist, cleanup: false };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-e2e-web-"));
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--outDir", dir, "--emptyOutDir", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+  return { dir, cleanup: true };
+}
+
+describe.skipIf(!hasChromium)("agent workspace in a browser", () => {
+  let running: Running;
+  let browser: Browser;
+  let page: Page;
+  let baseUrl = "";
+  let dist: { dir: string; cleanup: boolean } | null = null;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    dist = webDist();
+    const url = inject("databaseUrl");
+    const config = loadConfig({ ...process.env, DATABASE_URL: url, PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never });
+    running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
+    const address = running.app?.server.address() as AddressInfo;
+    baseUrl = `http://127.0.0.1:${address.port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+    page.on("pageerror", (err) => consoleErrors.push(`pageerror: ${err.message}`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+    await closeTestApp();
+    if (dist?.cleanup) fs.rmSync(dist.dir, { recursive: true, force: true });
+  });
+
+  it("signs in, creates, assigns, comments on and resolves an incident", async () => {
+    const deps = testDeps();
+    const org = await createOrg(deps);
+    const group = await createGroup(deps, org.id, `Desk ${uniq()}`);
+    const agent = await createUser(deps, org.id, "agent", { name: `Erika Agent ${uniq()}`, groupIds: [group.id] });
+    const title = `Projector in room ${uniq()} shows no signal`;
+    const comment = `On my way with an HDMI adapter (${uniq()})`;
+    const notes = "Replaced the faulty HDMI cable; projector works again.";
+
+    // Sign in through the form; an unknown session lands on the sign-in page first.
+    await page.goto(`${baseUrl}/`);
+    await page.getByLabel("Email").fill(agent.email);
+    await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await poll(() => page.getByRole("heading", { level: 1, name: "All open" }).isVisible()).toBe(true);
+
+    // Create an incident through the form.
+    await page.getByRole("banner").getByRole("link", { name: "New incident" }).click();
+    await page.getByLabel("Title").fill(title);
+    await page.getByLabel("Description").fill("The projector says 'no signal' with every laptop.");
+    await page.getByRole("combobox", { name: "Impact", exact: true }).click();
+    await page.getByRole("option", { name: "High" }).click();
+    await poll(() => page.getByRole("status", { name: "Resulting priority" }).innerText()).toContain("P2");
+    await page.getByRole("combobox", { name: "Assignment group", exact: true }).click();
+    await page.getByRole("option", { name: group.name }).click();
+    await page.getByRole("button", { name: "Create incident" }).click();
+    await page.waitForURL(/\/incidents\/INC\d+$/);
+    const number = decodeURIComponent(new URL(page.url()).pathname.split("/").pop() ?? "");
+    await poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe(title);
+    const state = page.getByRole("status", { name: "State" });
+    expect(await state.innerText()).toBe("New");
+
+    // Take it.
+    await page.getByRole("button", { name: "Assign to me" }).click();
+    await poll(() => state.innerText()).toBe("In progress");
+    await poll(() => page.getByRole("combobox", { name: "Assignee", exact: true }).inputValue()).toBe(agent.name);
+
+    // Reply to the requester.
+    await page.getByLabel("Comment", { exact: true }).fill(comment);
+    await page.getByRole("button", { name: "Add comment" }).click();
+    const activity = page.getByRole("list", { name: "Activity" });
+    await poll(() => activity.getByText(comment).isVisible()).toBe(true);
+
+    // Resolve with a code and notes.
+    await page.getByRole("button", { name: "Resolve", exact: true }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("combobox", { name: "Resolution code", exact: true }).click();
+    await page.getByRole("option", { name: "Solved (permanently)" }).click();
+    await dialog.getByLabel(/^Resolution notes/).fill(notes);
+    await dialog.getByRole("button", { name: "Resolve", exact: true }).click();
+    await poll(() => state.innerText()).toBe("Resolved");
+    await poll(() => dialog.count()).toBe(0);
+    expect(await activity.getByText(comment).isVisible()).toBe(true);
+    expect(await activity.getByText("resolved the incident").isVisible()).toBe(true);
+
+    // The database agrees: resolved, assigned to the agent, resolution stored, comment kept.
+    const row = await deps.db
+      .selectFrom("work_items")
+      .innerJoin("incidents", "incidents.work_item_id", "work_items.id")
+      .select(["work_items.id", "work_items.state", "work_items.assignee_id", "work_items.assignment_group_id", "work_items.priority", "work_items.resolved_at", "incidents.resolution_code", "incidents.resolution_notes"])
+      .where("work_items.organization_id", "=", org.id)
+      .where("work_items.number", "=", number)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: "resolved", assignee_id: agent.id, assignment_group_id: group.id, priority: 2, resolution_code: "solved_permanently", resolution_notes: notes });
+    expect(row.resolved_at).not.toBeNull();
+    const comments = await deps.db.selectFrom("comments").select(["body", "visibility", "author_id"]).where("work_item_id", "=", row.id).execute();
+    expect(comments).toEqual([{ body: comment, visibility: "public", author_id: agent.id }]);
+
+    // And so does the API, as another client would see it.
+    const res = await fetch(`${baseUrl}/api/v1/incidents/${number}`, { headers: { authorization: `Bearer ${agent.token}` } });
+    expect(res.status).toBe(200);
+    const api = (await res.json()) as { state: string; resolutionCode: string; resolutionNotes: string; actions: string[] };
+    expect(api).toMatchObject({ state: "resolved", resolutionCode: "solved_permanently", resolutionNotes: notes });
+    expect(api.actions).toContain("reopen");
+
+    expect(consoleErrors).toEqual([]);
+  });
+});
