@@ -126,8 +126,8 @@ describe.skipIf(!hasChromium)("agent workspace in a browser", () => {
     await dialog.getByRole("button", { name: "Resolve", exact: true }).click();
     await poll(() => state.innerText()).toBe("Resolved");
     await poll(() => dialog.count()).toBe(0);
+    await poll(() => activity.getByText("resolved the incident").isVisible()).toBe(true);
     expect(await activity.getByText(comment).isVisible()).toBe(true);
-    expect(await activity.getByText("resolved the incident").isVisible()).toBe(true);
 
     // The database agrees: resolved, assigned to the agent, resolution stored, comment kept.
     const row = await deps.db

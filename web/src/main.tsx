@@ -10,7 +10,7 @@ import { App } from "./app/app";
 import { AuthProvider } from "./app/auth";
 import { initI18n } from "./app/i18n";
 import { queryClient } from "./app/query-client";
-import { theme } from "./app/theme";
+import { cssVariablesResolver, theme } from "./app/theme";
 
 initI18n("en");
 
@@ -19,7 +19,7 @@ const root = document.getElementById("root");
 if (!root) throw new Error("#root missing from index.html");
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider theme={theme} forceColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} forceColorScheme="light">
       <Notifications position="bottom-right" />
       <QueryClientProvider client={queryClient}>
         <AuthProvider>

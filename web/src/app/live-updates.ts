@@ -28,6 +28,14 @@ export function useLiveUpdates(meId: string) {
     if (typeof EventSource === "undefined") return;
     const source = new EventSource("/api/v1/events");
     let wasDown = false;
+    // A busy desk sends many events: refetch the queue at most every 1.5 s.
+    let listTimer: ReturnType<typeof setTimeout> | null = null;
+    const refreshLists = () => {
+      listTimer ??= setTimeout(() => {
+        listTimer = null;
+        void queryClient.invalidateQueries({ queryKey: incidentKeys.lists });
+      }, 1500);
+    };
 
     const onChange = (e: MessageEvent<string>) => {
       let event: WorkItemEvent;
@@ -36,7 +44,7 @@ export function useLiveUpdates(meId: string) {
       } catch {
         return;
       }
-      void queryClient.invalidateQueries({ queryKey: incidentKeys.lists });
+      refreshLists();
       const refs = [event.id, event.number].filter((r): r is string => !!r);
       for (const ref of refs) {
         const query = queryClient.getQueryCache().find({ queryKey: incidentKeys.detail(ref), exact: true });
@@ -69,6 +77,9 @@ export function useLiveUpdates(meId: string) {
     source.onerror = () => {
       wasDown = true;
     };
-    return () => source.close();
+    return () => {
+      source.close();
+      if (listTimer) clearTimeout(listTimer);
+    };
   }, [queryClient, meId]);
 }

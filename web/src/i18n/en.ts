@@ -83,7 +83,7 @@ export const en = {
     cancel: "Cancel incident",
     reopen: "Reopen",
   },
-  channel: { agent: "Agent", portal: "Portal", email: "Email", phone: "Phone", api: "API", chat: "Chat", monitoring: "Monitoring" },
+  channel: { agent: "the service desk", portal: "the portal", email: "email", phone: "phone", api: "the API", chat: "chat", monitoring: "monitoring" },
   linkKind: {
     parent_of: "Parent of",
     child_of: "Child of",

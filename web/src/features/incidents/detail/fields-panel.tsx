@@ -14,8 +14,46 @@ import { useIncidentDraft } from "./use-incident-draft";
 
 const CLOSED_STATES = new Set(["closed", "cancelled"]);
 
+/** Closed and cancelled incidents are history: their fields are shown as text, not disabled inputs. */
+function ReadOnlyFields({ incident: inc }: { incident: TIncident }) {
+  const { t } = useTranslation();
+  const none = t("field.none");
+  const rows: Array<[string, string]> = [
+    [t("field.impact"), t(`level.${inc.impact}`)],
+    [t("field.urgency"), t(`level.${inc.urgency}`)],
+    [t("field.assignmentGroup"), inc.assignmentGroup?.name ?? none],
+    [t("field.assignee"), inc.assignee?.name ?? t("field.unassigned")],
+    [t("field.service"), inc.service?.name ?? none],
+    [t("field.category"), inc.category?.name ?? none],
+    [t("field.subcategory"), inc.subcategory?.name ?? none],
+  ];
+  return (
+    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="fields-heading">
+      <Title order={2} fz="h4" id="fields-heading" mb="sm">
+        {t("detail.details")}
+      </Title>
+      <Stack component="dl" gap="xs" m={0}>
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <Text component="dt" size="xs" fw={600} c="dimmed">
+              {label}
+            </Text>
+            <Text component="dd" size="sm" m={0}>
+              {value}
+            </Text>
+          </div>
+        ))}
+      </Stack>
+    </Paper>
+  );
+}
+
 /** Classification and assignment, edited together and saved with the version that was read. */
-export function FieldsPanel({ incident, incidentRef, onReload }: { incident: TIncident; incidentRef: string; onReload(): Promise<unknown> }) {
+export function FieldsPanel(props: { incident: TIncident; incidentRef: string; onReload(): Promise<unknown> }) {
+  return CLOSED_STATES.has(props.incident.state) ? <ReadOnlyFields incident={props.incident} /> : <EditableFields {...props} />;
+}
+
+function EditableFields({ incident, incidentRef, onReload }: { incident: TIncident; incidentRef: string; onReload(): Promise<unknown> }) {
   const { t } = useTranslation();
   const me = useMe();
   const draft = useIncidentDraft(incident, incidentRef);
@@ -25,7 +63,6 @@ export function FieldsPanel({ incident, incidentRef, onReload }: { incident: TIn
   const groups = useGroups();
   const staff = useStaff();
   const v = draft.values;
-  const readOnly = CLOSED_STATES.has(incident.state);
 
   const group = groups.data?.find((g) => g.id === v.assignmentGroupId);
   const agents = (staff.data ?? []).filter((u) => (u.active || u.id === v.assigneeId) && (!group || group.memberIds.includes(u.id)));
@@ -35,7 +72,7 @@ export function FieldsPanel({ incident, incidentRef, onReload }: { incident: TIn
   const top = (categories.data ?? []).filter((c) => c.parentId === null && (c.active || c.id === v.categoryId));
   const subs = (categories.data ?? []).filter((c) => c.parentId !== null && c.parentId === v.categoryId && (c.active || c.id === v.subcategoryId));
   const fieldErrors = draft.error?.fieldErrors() ?? {};
-  const canAssignMe = incident.assignee?.id !== me.id && !readOnly;
+  const canAssignMe = incident.assignee?.id !== me.id;
 
   async function assignToMe() {
     try {
@@ -64,8 +101,8 @@ export function FieldsPanel({ incident, incidentRef, onReload }: { incident: TIn
           />
         )}
         <Group grow gap="sm" align="flex-start">
-          <Select label={t("field.impact")} data={levelOptions} value={v.impact} onChange={(x) => x && draft.set({ impact: x as Level })} allowDeselect={false} disabled={readOnly} error={fieldErrors.impact} />
-          <Select label={t("field.urgency")} data={levelOptions} value={v.urgency} onChange={(x) => x && draft.set({ urgency: x as Level })} allowDeselect={false} disabled={readOnly} error={fieldErrors.urgency} />
+          <Select label={t("field.impact")} data={levelOptions} value={v.impact} onChange={(x) => x && draft.set({ impact: x as Level })} allowDeselect={false} error={fieldErrors.impact} />
+          <Select label={t("field.urgency")} data={levelOptions} value={v.urgency} onChange={(x) => x && draft.set({ urgency: x as Level })} allowDeselect={false} error={fieldErrors.urgency} />
         </Group>
         {(draft.dirty.includes("impact") || draft.dirty.includes("urgency")) && (
           <Group gap="xs">
@@ -83,7 +120,7 @@ export function FieldsPanel({ incident, incidentRef, onReload }: { incident: TIn
           }}
           searchable
           clearable
-          disabled={readOnly}
+         
           error={fieldErrors.assignmentGroupId}
         />
         <Select
@@ -94,7 +131,7 @@ export function FieldsPanel({ incident, incidentRef, onReload }: { incident: TIn
           placeholder={t("field.unassigned")}
           searchable
           clearable
-          disabled={readOnly}
+         
           nothingFoundMessage={t("create.nobodyFound")}
           error={fieldErrors.assigneeId}
         />
@@ -110,10 +147,10 @@ export function FieldsPanel({ incident, incidentRef, onReload }: { incident: TIn
           onChange={(x) => draft.set({ serviceId: x })}
           searchable
           clearable
-          disabled={readOnly}
+         
           error={fieldErrors.serviceId}
         />
-        <Select label={t("field.category")} data={top.map((c) => ({ value: c.id, label: c.name }))} value={v.categoryId} onChange={(x) => draft.set({ categoryId: x, subcategoryId: null })} searchable clearable disabled={readOnly} error={fieldErrors.categoryId} />
+        <Select label={t("field.category")} data={top.map((c) => ({ value: c.id, label: c.name }))} value={v.categoryId} onChange={(x) => draft.set({ categoryId: x, subcategoryId: null })} searchable clearable error={fieldErrors.categoryId} />
         <Select
           label={t("field.subcategory")}
           data={subs.map((c) => ({ value: c.id, label: c.name }))}
@@ -122,7 +159,7 @@ export function FieldsPanel({ incident, incidentRef, onReload }: { incident: TIn
           placeholder={v.categoryId ? undefined : t("create.pickCategoryFirst")}
           searchable
           clearable
-          disabled={readOnly || !v.categoryId}
+          disabled={!v.categoryId}
           error={fieldErrors.subcategoryId}
         />
         {draft.error && !Object.keys(fieldErrors).length && (
