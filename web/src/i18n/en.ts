@@ -275,7 +275,7 @@ export const en = {
     upload: "Attach a file",
     uploading: "Uploading {{name}}…",
     uploaded: "{{name}} attached",
-    tooLarge: "The file is too large.",
+    tooLarge: "{{name}} is too large to attach.",
     empty: "No attachments.",
     download: "Download {{name}}",
     by: "{{size}} · {{name}}",

@@ -39,7 +39,6 @@ export function PersonPicker({ value, onChange, selected, ...props }: Props) {
       searchable
       searchValue={search}
       onSearchChange={setSearch}
-      filter={({ options }) => options}
       nothingFoundMessage={people.isFetching ? t("app.loading") : t("create.nobodyFound")}
     />
   );

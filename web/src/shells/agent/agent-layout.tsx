@@ -22,12 +22,12 @@ function Shell({ meId }: { meId: string }) {
   const [navOpen, nav] = useDisclosure(false);
   const navigate = useNavigate();
   const searchRef = useRef<HTMLInputElement>(null);
-  const pathname = useLocation({ select: (l) => l.pathname });
+  const href = useLocation({ select: (l) => l.href });
   useLiveUpdates(meId);
 
   // Close the mobile navigation after following a link.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation
-  useEffect(() => nav.close(), [pathname]);
+  useEffect(() => nav.close(), [href]);
 
   useHotkeys([
     ["/", () => searchRef.current?.focus()],

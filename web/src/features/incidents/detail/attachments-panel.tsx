@@ -24,7 +24,7 @@ export function AttachmentsPanel({ incidentRef }: { incidentRef: string }) {
       await upload.mutateAsync(file);
       notifications.show({ color: "green", message: t("attachments.uploaded", { name: file.name }) });
     } catch (err) {
-      setError(err instanceof ApiError && err.code === "PAYLOAD_TOO_LARGE" ? `${t("attachments.tooLarge")} ${err.message}` : err instanceof ApiError ? err.message : t("errors.generic"));
+      setError(err instanceof ApiError && err.code === "PAYLOAD_TOO_LARGE" ? t("attachments.tooLarge", { name: file.name }) : err instanceof ApiError ? err.message : t("errors.generic"));
     } finally {
       input.value = "";
     }

@@ -1,4 +1,5 @@
 import { Alert, Button, Group, Stack, Tabs, Textarea } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { IconLock, IconMessage } from "@tabler/icons-react";
 import { type FormEvent, useState } from "react";
@@ -17,6 +18,7 @@ export function Composer({ incidentRef }: { incidentRef: string }) {
   const [error, setError] = useState<string | null>(null);
   const post = useChildMutation(incidentRef, (v: { body: string; visibility: Kind }) => addComment(incidentRef, v.body, v.visibility));
   const internal = kind === "internal";
+  const wide = useMediaQuery("(min-width: 36em)", true);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -36,12 +38,12 @@ export function Composer({ incidentRef }: { incidentRef: string }) {
   }
 
   return (
-    <Tabs value={kind} onChange={(v) => v && setKind(v as Kind)} keepMounted={false} variant="outline">
-      <Tabs.List aria-label={t("activity.composer")}>
-        <Tabs.Tab value="public" leftSection={<IconMessage size={16} aria-hidden />}>
+    <Tabs value={kind} onChange={(v) => v && setKind(v as Kind)} keepMounted={false} variant="outline" styles={{ list: { flexWrap: "nowrap" }, tab: { whiteSpace: "normal", minWidth: 0 } }}>
+      <Tabs.List aria-label={t("activity.composer")} grow={!wide}>
+        <Tabs.Tab value="public" leftSection={wide ? <IconMessage size={16} aria-hidden /> : undefined}>
           {t("activity.commentTab")}
         </Tabs.Tab>
-        <Tabs.Tab value="internal" leftSection={<IconLock size={16} aria-hidden />} c={internal ? INTERNAL_COLOR : undefined}>
+        <Tabs.Tab value="internal" leftSection={wide ? <IconLock size={16} aria-hidden /> : undefined} c={internal ? INTERNAL_COLOR : undefined}>
           {t("activity.workNoteTab")}
         </Tabs.Tab>
       </Tabs.List>
