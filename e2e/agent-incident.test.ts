@@ -35,10 +35,17 @@ function newestMtime(p: string): number {
 function webDist(): { dir: string; cleanup: boolean } {
   const dist = path.join(ROOT, "web/dist");
   const index = path.join(dist, "index.html");
-  const sources = Math.max(newestMtime(path.join(ROOT, "web/src")), newestMtime(path.join(ROOT, "web/index.html")), newestMtime(path.join(ROOT, "vite.config.ts")));
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, "web/src")),
+    newestMtime(path.join(ROOT, "web/index.html")),
+    newestMtime(path.join(ROOT, "vite.config.ts")),
+  );
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return { dir: dist, cleanup: false };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-e2e-web-"));
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--outDir", dir, "--emptyOutDir", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--outDir", dir, "--emptyOutDir", "--logLevel", "warn"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
   return { dir, cleanup: true };
 }
 
@@ -59,7 +66,16 @@ describe.skipIf(!hasChromium)("agent workspace in a browser", () => {
     baseUrl = `http://127.0.0.1:${address.port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     context.setDefaultTimeout(15_000);
@@ -96,19 +112,19 @@ describe.skipIf(!hasChromium)("agent workspace in a browser", () => {
     await page.getByLabel("Description").fill("The projector says 'no signal' with every laptop.");
     await page.getByRole("combobox", { name: "Impact", exact: true }).click();
     await page.getByRole("option", { name: "High" }).click();
-    await poll(() => page.getByRole("status", { name: "Resulting priority" }).innerText()).toContain("P2");
+    await poll(() => page.getByRole("status", { name: "Resulting priority" }).textContent()).toContain("P2");
     await page.getByRole("combobox", { name: "Assignment group", exact: true }).click();
     await page.getByRole("option", { name: group.name }).click();
     await page.getByRole("button", { name: "Create incident" }).click();
     await page.waitForURL(/\/incidents\/INC\d+$/);
     const number = decodeURIComponent(new URL(page.url()).pathname.split("/").pop() ?? "");
-    await poll(() => page.getByRole("heading", { level: 1 }).innerText()).toBe(title);
+    await poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(title);
     const state = page.getByRole("status", { name: "State" });
-    expect(await state.innerText()).toBe("New");
+    expect(await state.textContent()).toBe("New");
 
     // Take it.
     await page.getByRole("button", { name: "Assign to me" }).click();
-    await poll(() => state.innerText()).toBe("In progress");
+    await poll(() => state.textContent()).toBe("In progress");
     await poll(() => page.getByRole("combobox", { name: "Assignee", exact: true }).inputValue()).toBe(agent.name);
 
     // Reply to the requester.
@@ -124,7 +140,7 @@ describe.skipIf(!hasChromium)("agent workspace in a browser", () => {
     await page.getByRole("option", { name: "Solved (permanently)" }).click();
     await dialog.getByLabel(/^Resolution notes/).fill(notes);
     await dialog.getByRole("button", { name: "Resolve", exact: true }).click();
-    await poll(() => state.innerText()).toBe("Resolved");
+    await poll(() => state.textContent()).toBe("Resolved");
     await poll(() => dialog.count()).toBe(0);
     await poll(() => activity.getByText("resolved the incident").isVisible()).toBe(true);
     expect(await activity.getByText(comment).isVisible()).toBe(true);
@@ -133,11 +149,27 @@ describe.skipIf(!hasChromium)("agent workspace in a browser", () => {
     const row = await deps.db
       .selectFrom("work_items")
       .innerJoin("incidents", "incidents.work_item_id", "work_items.id")
-      .select(["work_items.id", "work_items.state", "work_items.assignee_id", "work_items.assignment_group_id", "work_items.priority", "work_items.resolved_at", "incidents.resolution_code", "incidents.resolution_notes"])
+      .select([
+        "work_items.id",
+        "work_items.state",
+        "work_items.assignee_id",
+        "work_items.assignment_group_id",
+        "work_items.priority",
+        "work_items.resolved_at",
+        "incidents.resolution_code",
+        "incidents.resolution_notes",
+      ])
       .where("work_items.organization_id", "=", org.id)
       .where("work_items.number", "=", number)
       .executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ state: "resolved", assignee_id: agent.id, assignment_group_id: group.id, priority: 2, resolution_code: "solved_permanently", resolution_notes: notes });
+    expect(row).toMatchObject({
+      state: "resolved",
+      assignee_id: agent.id,
+      assignment_group_id: group.id,
+      priority: 2,
+      resolution_code: "solved_permanently",
+      resolution_notes: notes,
+    });
     expect(row.resolved_at).not.toBeNull();
     const comments = await deps.db.selectFrom("comments").select(["body", "visibility", "author_id"]).where("work_item_id", "=", row.id).execute();
     expect(comments).toEqual([{ body: comment, visibility: "public", author_id: agent.id }]);

@@ -14,7 +14,6 @@ import { cssVariablesResolver, theme } from "./app/theme";
 
 initI18n("en");
 
-
 const root = document.getElementById("root");
 if (!root) throw new Error("#root missing from index.html");
 createRoot(root).render(

@@ -18,7 +18,8 @@ const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/sign-in",
   validateSearch: (s: Record<string, unknown>): { redirect?: string } =>
-    typeof s.redirect === "string" && s.redirect.startsWith("/") && !s.redirect.startsWith("//") ? { redirect: s.redirect } : {},
+    // Only same-site paths: "//host" and "/\\host" would leave the site.
+    typeof s.redirect === "string" && /^\/(?![/\\])/.test(s.redirect) ? { redirect: s.redirect } : {},
   beforeLoad: ({ context, search }) => {
     if (context.auth.status === "signedIn") throw redirect({ href: search.redirect ?? "/", replace: true });
   },

@@ -41,7 +41,12 @@ export function SignInPage() {
     }
   }
 
-  const notice = state.status === "signedOut" && state.reason === "expired" ? t("auth.sessionEnded") : state.status === "signedOut" && state.reason === "signedOut" ? t("auth.signedOut") : null;
+  const notice =
+    state.status === "signedOut" && state.reason === "expired"
+      ? t("auth.sessionEnded")
+      : state.status === "signedOut" && state.reason === "signedOut"
+        ? t("auth.signedOut")
+        : null;
 
   return (
     <Center component="main" mih="100dvh" p="md" bg="gray.1">

@@ -1,6 +1,14 @@
 import { type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
-import type { INCIDENT_SORTS, IncidentState, TCreateIncidentRequest, TIncident, TIncidentPage, TTransitionRequest, TUpdateIncidentRequest } from "../../../../contracts/incidents";
+import type {
+  INCIDENT_SORTS,
+  IncidentState,
+  TCreateIncidentRequest,
+  TIncident,
+  TIncidentPage,
+  TTransitionRequest,
+  TUpdateIncidentRequest,
+} from "../../../../contracts/incidents";
 import type { Priority } from "../../../../contracts/priority";
 import type { TAttachment, TComment, TLink, TTimelineEvent, ZLinkKind, ZWatcher } from "../../../../contracts/work-items";
 import { api, qs } from "../../app/api";
@@ -72,7 +80,11 @@ export function useTimeline(ref: string) {
       const all: TTimelineEvent[] = [];
       let cursor: string | undefined;
       for (let i = 0; i < 20; i++) {
-        const page = await api<{ items: TTimelineEvent[]; nextCursor: string | null }>("GET", `/api/v1/incidents/${encodeURIComponent(ref)}/timeline${qs({ cursor, limit: 500 })}`, { signal });
+        const page = await api<{ items: TTimelineEvent[]; nextCursor: string | null }>(
+          "GET",
+          `/api/v1/incidents/${encodeURIComponent(ref)}/timeline${qs({ cursor, limit: 500 })}`,
+          { signal },
+        );
         all.push(...page.items);
         if (!page.nextCursor) break;
         cursor = page.nextCursor;

@@ -80,6 +80,7 @@ export function useNameLookup(extraPeople: Array<{ id: string; name: string } | 
   const categories = useCategories().data;
   const queryClient = useQueryClient();
   const extraKey = extraPeople.map((p) => p?.id ?? "").join(",");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: extraKey stands for extraPeople (a new array every render)
   return useMemo(() => {
     const people = new Map<string, string>();
     for (const [, list] of queryClient.getQueriesData<TUser[]>({ queryKey: ["users"] })) for (const u of list ?? []) people.set(u.id, u.name);
@@ -90,7 +91,5 @@ export function useNameLookup(extraPeople: Array<{ id: string; name: string } | 
     const s = index(services);
     const c = index(categories);
     return { user: (id) => people.get(id), group: (id) => g.get(id), service: (id) => s.get(id), category: (id) => c.get(id) };
-    // extraKey stands for extraPeople's identity
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [staff, groups, services, categories, queryClient, extraKey]);
 }

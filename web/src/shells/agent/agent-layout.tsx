@@ -42,7 +42,15 @@ function Shell({ meId }: { meId: string }) {
       <AppShell.Header component="header">
         <Group h="100%" px="md" gap="sm" wrap="nowrap" justify="space-between">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label={navOpen ? t("shell.closeMenu") : t("shell.openMenu")} aria-expanded={navOpen} aria-controls="main-nav" />
+            <Burger
+              opened={navOpen}
+              onClick={nav.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navOpen ? t("shell.closeMenu") : t("shell.openMenu")}
+              aria-expanded={navOpen}
+              aria-controls="main-nav"
+            />
             <UnstyledButton component={Link} to="/" aria-label={t("shell.queue")}>
               <Text fw={800} fz="xl" c="blue.9">
                 {t("app.name")}

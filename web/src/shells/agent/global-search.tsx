@@ -28,6 +28,7 @@ export function GlobalSearch({ inputRef }: { inputRef: RefObject<HTMLInputElemen
   }
 
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <search> is not in React's JSX types yet; role=search is equivalent
     <form role="search" onSubmit={onSubmit} style={{ flex: 1, maxWidth: 520 }}>
       <TextInput
         ref={inputRef}
@@ -39,7 +40,13 @@ export function GlobalSearch({ inputRef }: { inputRef: RefObject<HTMLInputElemen
           if (e.key === "Escape") e.currentTarget.blur();
         }}
         leftSection={<IconSearch size={16} aria-hidden />}
-        rightSection={wide ? <Kbd size="xs" aria-hidden>/</Kbd> : undefined}
+        rightSection={
+          wide ? (
+            <Kbd size="xs" aria-hidden>
+              /
+            </Kbd>
+          ) : undefined
+        }
         rightSectionPointerEvents="none"
         aria-keyshortcuts="/"
         type="search"

@@ -9,9 +9,12 @@ export function NewIncidentButton() {
   const { t } = useTranslation();
   return (
     <>
-      <Tooltip label={<>{t("shell.newIncidentHint")}</>} openDelay={400}>
+      <Tooltip label={t("shell.newIncidentHint")} openDelay={400}>
         <Button component={Link} to="/incidents/new" leftSection={<IconPlus size={16} aria-hidden />} visibleFrom="sm" aria-keyshortcuts="n">
-          {t("shell.newIncident")} <Kbd ml={8} size="xs" aria-hidden>N</Kbd>
+          {t("shell.newIncident")}{" "}
+          <Kbd ml={8} size="xs" aria-hidden>
+            N
+          </Kbd>
         </Button>
       </Tooltip>
       <ActionIcon component={Link} to="/incidents/new" hiddenFrom="sm" size="lg" aria-label={t("shell.newIncident")} aria-keyshortcuts="n">
@@ -54,10 +57,7 @@ export function UserMenu() {
           </Text>
         </Menu.Label>
         <Menu.Divider />
-        <Menu.Item
-          leftSection={<IconLogout size={16} aria-hidden />}
-          onClick={() => void signOut()}
-        >
+        <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void signOut()}>
           {t("auth.signOut")}
         </Menu.Item>
       </Menu.Dropdown>

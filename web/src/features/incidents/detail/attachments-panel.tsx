@@ -24,7 +24,13 @@ export function AttachmentsPanel({ incidentRef }: { incidentRef: string }) {
       await upload.mutateAsync(file);
       notifications.show({ color: "green", message: t("attachments.uploaded", { name: file.name }) });
     } catch (err) {
-      setError(err instanceof ApiError && err.code === "PAYLOAD_TOO_LARGE" ? t("attachments.tooLarge", { name: file.name }) : err instanceof ApiError ? err.message : t("errors.generic"));
+      setError(
+        err instanceof ApiError && err.code === "PAYLOAD_TOO_LARGE"
+          ? t("attachments.tooLarge", { name: file.name })
+          : err instanceof ApiError
+            ? err.message
+            : t("errors.generic"),
+      );
     } finally {
       input.value = "";
     }
@@ -65,7 +71,13 @@ export function AttachmentsPanel({ incidentRef }: { incidentRef: string }) {
                 <Group gap="xs" wrap="nowrap" align="flex-start">
                   <IconPaperclip size={16} aria-hidden style={{ marginTop: 3, flexShrink: 0 }} />
                   <div style={{ minWidth: 0 }}>
-                    <Anchor href={a.downloadUrl} download={a.filename} size="sm" style={{ overflowWrap: "anywhere" }} aria-label={t("attachments.download", { name: a.filename })}>
+                    <Anchor
+                      href={a.downloadUrl}
+                      download={a.filename}
+                      size="sm"
+                      style={{ overflowWrap: "anywhere" }}
+                      aria-label={t("attachments.download", { name: a.filename })}
+                    >
                       {a.filename}
                     </Anchor>
                     <Text size="xs" c="dimmed">

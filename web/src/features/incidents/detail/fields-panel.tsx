@@ -67,7 +67,8 @@ function EditableFields({ incident, incidentRef, onReload }: { incident: TIncide
   const group = groups.data?.find((g) => g.id === v.assignmentGroupId);
   const agents = (staff.data ?? []).filter((u) => (u.active || u.id === v.assigneeId) && (!group || group.memberIds.includes(u.id)));
   const assigneeOptions = agents.map((u) => ({ value: u.id, label: u.name }));
-  if (incident.assignee && !assigneeOptions.some((o) => o.value === incident.assignee?.id)) assigneeOptions.unshift({ value: incident.assignee.id, label: incident.assignee.name });
+  if (incident.assignee && !assigneeOptions.some((o) => o.value === incident.assignee?.id))
+    assigneeOptions.unshift({ value: incident.assignee.id, label: incident.assignee.name });
   const levelOptions = LEVELS.map((l) => ({ value: l, label: t(`level.${l}`) }));
   const top = (categories.data ?? []).filter((c) => c.parentId === null && (c.active || c.id === v.categoryId));
   const subs = (categories.data ?? []).filter((c) => c.parentId !== null && c.parentId === v.categoryId && (c.active || c.id === v.subcategoryId));
@@ -101,8 +102,22 @@ function EditableFields({ incident, incidentRef, onReload }: { incident: TIncide
           />
         )}
         <Group grow gap="sm" align="flex-start">
-          <Select label={t("field.impact")} data={levelOptions} value={v.impact} onChange={(x) => x && draft.set({ impact: x as Level })} allowDeselect={false} error={fieldErrors.impact} />
-          <Select label={t("field.urgency")} data={levelOptions} value={v.urgency} onChange={(x) => x && draft.set({ urgency: x as Level })} allowDeselect={false} error={fieldErrors.urgency} />
+          <Select
+            label={t("field.impact")}
+            data={levelOptions}
+            value={v.impact}
+            onChange={(x) => x && draft.set({ impact: x as Level })}
+            allowDeselect={false}
+            error={fieldErrors.impact}
+          />
+          <Select
+            label={t("field.urgency")}
+            data={levelOptions}
+            value={v.urgency}
+            onChange={(x) => x && draft.set({ urgency: x as Level })}
+            allowDeselect={false}
+            error={fieldErrors.urgency}
+          />
         </Group>
         {(draft.dirty.includes("impact") || draft.dirty.includes("urgency")) && (
           <Group gap="xs">
@@ -120,7 +135,6 @@ function EditableFields({ incident, incidentRef, onReload }: { incident: TIncide
           }}
           searchable
           clearable
-         
           error={fieldErrors.assignmentGroupId}
         />
         <Select
@@ -131,12 +145,19 @@ function EditableFields({ incident, incidentRef, onReload }: { incident: TIncide
           placeholder={t("field.unassigned")}
           searchable
           clearable
-         
           nothingFoundMessage={t("create.nobodyFound")}
           error={fieldErrors.assigneeId}
         />
         {canAssignMe && (
-          <Button variant="light" size="xs" leftSection={<IconUserCheck size={16} aria-hidden />} onClick={assignToMe} loading={assign.isPending} disabled={draft.isDirty} style={{ alignSelf: "flex-start" }}>
+          <Button
+            variant="light"
+            size="xs"
+            leftSection={<IconUserCheck size={16} aria-hidden />}
+            onClick={assignToMe}
+            loading={assign.isPending}
+            disabled={draft.isDirty}
+            style={{ alignSelf: "flex-start" }}
+          >
             {t("detail.assignToMe")}
           </Button>
         )}
@@ -147,10 +168,17 @@ function EditableFields({ incident, incidentRef, onReload }: { incident: TIncide
           onChange={(x) => draft.set({ serviceId: x })}
           searchable
           clearable
-         
           error={fieldErrors.serviceId}
         />
-        <Select label={t("field.category")} data={top.map((c) => ({ value: c.id, label: c.name }))} value={v.categoryId} onChange={(x) => draft.set({ categoryId: x, subcategoryId: null })} searchable clearable error={fieldErrors.categoryId} />
+        <Select
+          label={t("field.category")}
+          data={top.map((c) => ({ value: c.id, label: c.name }))}
+          value={v.categoryId}
+          onChange={(x) => draft.set({ categoryId: x, subcategoryId: null })}
+          searchable
+          clearable
+          error={fieldErrors.categoryId}
+        />
         <Select
           label={t("field.subcategory")}
           data={subs.map((c) => ({ value: c.id, label: c.name }))}

@@ -69,7 +69,9 @@ export function IncidentActions({ incident, incidentRef, onReload }: { incident:
           );
         })}
       </Group>
-      {dialog && <ActionDialog action={dialog} pending={transition.isPending} conflict={conflict} onReload={onReload} onClose={() => setDialog(null)} onSubmit={run} />}
+      {dialog && (
+        <ActionDialog action={dialog} pending={transition.isPending} conflict={conflict} onReload={onReload} onClose={() => setDialog(null)} onSubmit={run} />
+      )}
     </>
   );
 }
@@ -118,23 +120,66 @@ function ActionDialog({ action, pending, conflict, onReload, onClose, onSubmit }
     <Modal opened onClose={onClose} title={t(`action.${action}`)}>
       <form onSubmit={submit} noValidate>
         <Stack>
-          {conflict && <ConflictAlert onReload={async () => void (await onReload(), onClose())} />}
+          {conflict && (
+            <ConflictAlert
+              onReload={async () => {
+                await onReload();
+                onClose();
+              }}
+            />
+          )}
           {message && !conflict && (
             <Alert color="red" role="alert">
               {message}
             </Alert>
           )}
           {action === "hold" && (
-            <Select label={t("field.holdReason")} required data={HOLD_REASONS.map((r) => ({ value: r, label: t(`holdReason.${r}`) }))} value={holdReason} onChange={setHoldReason} error={errors.holdReason} data-autofocus />
+            <Select
+              label={t("field.holdReason")}
+              required
+              data={HOLD_REASONS.map((r) => ({ value: r, label: t(`holdReason.${r}`) }))}
+              value={holdReason}
+              onChange={setHoldReason}
+              error={errors.holdReason}
+              data-autofocus
+            />
           )}
           {action === "resolve" && (
             <>
-              <Select label={t("field.resolutionCode")} required data={RESOLUTION_CODES.map((r) => ({ value: r, label: t(`resolutionCode.${r}`) }))} value={code} onChange={setCode} error={errors.resolutionCode} data-autofocus />
-              <Textarea label={t("field.resolutionNotes")} required autosize minRows={3} maxRows={10} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} error={errors.resolutionNotes} maxLength={20000} />
+              <Select
+                label={t("field.resolutionCode")}
+                required
+                data={RESOLUTION_CODES.map((r) => ({ value: r, label: t(`resolutionCode.${r}`) }))}
+                value={code}
+                onChange={setCode}
+                error={errors.resolutionCode}
+                data-autofocus
+              />
+              <Textarea
+                label={t("field.resolutionNotes")}
+                required
+                autosize
+                minRows={3}
+                maxRows={10}
+                value={notes}
+                onChange={(e) => setNotes(e.currentTarget.value)}
+                error={errors.resolutionNotes}
+                maxLength={20000}
+              />
             </>
           )}
           {(action === "cancel" || action === "reopen") && (
-            <Textarea label={t("detail.reason")} required autosize minRows={3} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={errors.reason} maxLength={5000} data-autofocus />
+            <Textarea
+              label={t("detail.reason")}
+              required
+              autosize
+              minRows={3}
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value)}
+              error={errors.reason}
+              maxLength={5000}
+              data-autofocus
+            />
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

@@ -116,8 +116,8 @@ function Header({ incident: inc }: { incident: TIncident }) {
           {inc.requester.email}
         </Anchor>
         ) {t("detail.via", { channel: t(`channel.${inc.channel}`) })}
-        {inc.createdBy && inc.createdBy.id !== inc.requester.id ? `, ${t("detail.loggedBy", { name: inc.createdBy.name })}` : ""} · {t("detail.opened")} <RelativeTime iso={inc.createdAt} /> · {t("detail.lastUpdated")}{" "}
-        <RelativeTime iso={inc.updatedAt} />
+        {inc.createdBy && inc.createdBy.id !== inc.requester.id ? `, ${t("detail.loggedBy", { name: inc.createdBy.name })}` : ""} · {t("detail.opened")}{" "}
+        <RelativeTime iso={inc.createdAt} /> · {t("detail.lastUpdated")} <RelativeTime iso={inc.updatedAt} />
       </Text>
     </Stack>
   );

@@ -66,7 +66,14 @@ export function LinksPanel({ incidentRef }: { incidentRef: string }) {
                     {l.target.title}
                   </Text>
                 </div>
-                <ActionIcon variant="subtle" color="red" size="sm" aria-label={t("links.remove", { number: l.target.number })} onClick={() => remove.mutate(l.id)} loading={remove.isPending && remove.variables === l.id}>
+                <ActionIcon
+                  variant="subtle"
+                  color="red"
+                  size="sm"
+                  aria-label={t("links.remove", { number: l.target.number })}
+                  onClick={() => remove.mutate(l.id)}
+                  loading={remove.isPending && remove.variables === l.id}
+                >
                   <IconTrash size={14} aria-hidden />
                 </ActionIcon>
               </Group>
@@ -75,8 +82,21 @@ export function LinksPanel({ incidentRef }: { incidentRef: string }) {
         )}
         <form onSubmit={onSubmit} noValidate>
           <Stack gap="xs">
-            <Select label={t("links.kind")} data={LINK_KINDS.map((k) => ({ value: k, label: t(`linkKind.${k}`) }))} value={kind} onChange={(v) => v && setKind(v as LinkKind)} allowDeselect={false} />
-            <TextInput label={t("links.target")} placeholder={t("links.targetPlaceholder")} value={target} onChange={(e) => setTarget(e.currentTarget.value)} error={error} maxLength={64} />
+            <Select
+              label={t("links.kind")}
+              data={LINK_KINDS.map((k) => ({ value: k, label: t(`linkKind.${k}`) }))}
+              value={kind}
+              onChange={(v) => v && setKind(v as LinkKind)}
+              allowDeselect={false}
+            />
+            <TextInput
+              label={t("links.target")}
+              placeholder={t("links.targetPlaceholder")}
+              value={target}
+              onChange={(e) => setTarget(e.currentTarget.value)}
+              error={error}
+              maxLength={64}
+            />
             <Button type="submit" variant="default" size="xs" loading={add.isPending} style={{ alignSelf: "flex-start" }}>
               {t("links.add")}
             </Button>

@@ -30,7 +30,13 @@ export function SummaryCard({ incident, incidentRef, onReload }: { incident: TIn
             {t("field.description")}
           </Title>
           {!editing && editable && (
-            <Button variant="subtle" size="xs" leftSection={<IconPencil size={14} aria-hidden />} onClick={() => setEditing(true)} aria-label={t("detail.editTitle")}>
+            <Button
+              variant="subtle"
+              size="xs"
+              leftSection={<IconPencil size={14} aria-hidden />}
+              onClick={() => setEditing(true)}
+              aria-label={t("detail.editTitle")}
+            >
               {t("detail.edit")}
             </Button>
           )}
@@ -45,8 +51,24 @@ export function SummaryCard({ incident, incidentRef, onReload }: { incident: TIn
         )}
         {editing ? (
           <>
-            <TextInput label={t("field.title")} required maxLength={300} value={draft.values.title} onChange={(e) => draft.set({ title: e.currentTarget.value })} error={fieldErrors.title} data-autofocus />
-            <Textarea label={t("field.description")} autosize minRows={4} maxRows={20} value={draft.values.description} onChange={(e) => draft.set({ description: e.currentTarget.value })} error={fieldErrors.description} />
+            <TextInput
+              label={t("field.title")}
+              required
+              maxLength={300}
+              value={draft.values.title}
+              onChange={(e) => draft.set({ title: e.currentTarget.value })}
+              error={fieldErrors.title}
+              data-autofocus
+            />
+            <Textarea
+              label={t("field.description")}
+              autosize
+              minRows={4}
+              maxRows={20}
+              value={draft.values.description}
+              onChange={(e) => draft.set({ description: e.currentTarget.value })}
+              error={fieldErrors.description}
+            />
             {draft.error && !Object.keys(fieldErrors).length && (
               <Text c="red.8" size="sm" role="alert">
                 {draft.error.message}

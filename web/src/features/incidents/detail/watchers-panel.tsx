@@ -17,7 +17,10 @@ export function WatchersPanel({ incident, incidentRef }: { incident: TIncident; 
   );
   const watching = watchers.data ? watchers.data.some((w) => w.id === me.id) : incident.watching;
   const run = (userId: string, add: boolean) =>
-    change.mutate({ userId, add }, { onError: (err) => notifications.show({ color: "red", message: err instanceof ApiError ? err.message : t("errors.generic") }) });
+    change.mutate(
+      { userId, add },
+      { onError: (err) => notifications.show({ color: "red", message: err instanceof ApiError ? err.message : t("errors.generic") }) },
+    );
 
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="watchers-heading">

@@ -114,14 +114,49 @@ export function NewIncidentPage() {
               {formError}
             </Alert>
           )}
-          <TextInput label={t("field.title")} placeholder={t("create.titlePlaceholder")} required maxLength={300} value={values.title} onChange={(e) => set("title", e.currentTarget.value)} error={errors.title} data-autofocus autoFocus />
-          <Textarea label={t("field.description")} placeholder={t("create.descriptionPlaceholder")} autosize minRows={4} maxRows={14} value={values.description} onChange={(e) => set("description", e.currentTarget.value)} error={errors.description} />
+          <TextInput
+            label={t("field.title")}
+            placeholder={t("create.titlePlaceholder")}
+            required
+            maxLength={300}
+            value={values.title}
+            onChange={(e) => set("title", e.currentTarget.value)}
+            error={errors.title}
+            data-autofocus
+            autoFocus
+          />
+          <Textarea
+            label={t("field.description")}
+            placeholder={t("create.descriptionPlaceholder")}
+            autosize
+            minRows={4}
+            maxRows={14}
+            value={values.description}
+            onChange={(e) => set("description", e.currentTarget.value)}
+            error={errors.description}
+          />
           <Grid>
             <Grid.Col span={{ base: 12, sm: 4 }}>
-              <Select label={t("field.impact")} required data={levelOptions} value={values.impact} onChange={(v) => v && set("impact", v as Level)} allowDeselect={false} error={errors.impact} />
+              <Select
+                label={t("field.impact")}
+                required
+                data={levelOptions}
+                value={values.impact}
+                onChange={(v) => v && set("impact", v as Level)}
+                allowDeselect={false}
+                error={errors.impact}
+              />
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 4 }}>
-              <Select label={t("field.urgency")} required data={levelOptions} value={values.urgency} onChange={(v) => v && set("urgency", v as Level)} allowDeselect={false} error={errors.urgency} />
+              <Select
+                label={t("field.urgency")}
+                required
+                data={levelOptions}
+                value={values.urgency}
+                onChange={(v) => v && set("urgency", v as Level)}
+                allowDeselect={false}
+                error={errors.urgency}
+              />
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 4 }}>
               <Text size="sm" fw={500} mb={6} id="priority-preview-label">

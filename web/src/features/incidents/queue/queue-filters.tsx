@@ -42,59 +42,59 @@ export function QueueFilters({ search, onChange }: Props) {
   return (
     <Grid gap="sm" role="group" aria-label={t("queue.filters")} align="flex-end">
       <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
-      <TextInput
-        label={t("queue.textFilter")}
-        placeholder={t("queue.textPlaceholder")}
-        leftSection={<IconSearch size={16} aria-hidden />}
-        value={text}
-        onChange={(e) => {
-          setText(e.currentTarget.value);
-          pushText(e.currentTarget.value);
-        }}
-        type="search"
-      />
+        <TextInput
+          label={t("queue.textFilter")}
+          placeholder={t("queue.textPlaceholder")}
+          leftSection={<IconSearch size={16} aria-hidden />}
+          value={text}
+          onChange={(e) => {
+            setText(e.currentTarget.value);
+            pushText(e.currentTarget.value);
+          }}
+          type="search"
+        />
       </Grid.Col>
       <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
-      <MultiSelect
-        label={t("queue.stateFilter")}
-        placeholder={search.state ? undefined : t("queue.anyState")}
-        data={INCIDENT_STATES.map((s) => ({ value: s, label: t(`state.${s}`) }))}
-        value={csv(search.state)}
-        onChange={(v) => onChange({ state: join(v) })}
-        clearable
-      />
+        <MultiSelect
+          label={t("queue.stateFilter")}
+          placeholder={search.state ? undefined : t("queue.anyState")}
+          data={INCIDENT_STATES.map((s) => ({ value: s, label: t(`state.${s}`) }))}
+          value={csv(search.state)}
+          onChange={(v) => onChange({ state: join(v) })}
+          clearable
+        />
       </Grid.Col>
       <Grid.Col span={{ base: 12, sm: 4, lg: 2 }}>
-      <MultiSelect
-        label={t("queue.priorityFilter")}
-        placeholder={search.priority ? undefined : t("queue.anyPriority")}
-        data={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
-        value={csv(search.priority)}
-        onChange={(v) => onChange({ priority: join(v) })}
-        clearable
-      />
+        <MultiSelect
+          label={t("queue.priorityFilter")}
+          placeholder={search.priority ? undefined : t("queue.anyPriority")}
+          data={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+          value={csv(search.priority)}
+          onChange={(v) => onChange({ priority: join(v) })}
+          clearable
+        />
       </Grid.Col>
       <Grid.Col span={{ base: 12, sm: 4, lg: 2 }}>
-      <MultiSelect
-        label={t("queue.groupFilter")}
-        placeholder={search.group ? undefined : t("queue.anyGroup")}
-        data={groupOptions}
-        value={csv(search.group)}
-        onChange={(v) => onChange({ group: join(v) })}
-        clearable
-        searchable
-      />
+        <MultiSelect
+          label={t("queue.groupFilter")}
+          placeholder={search.group ? undefined : t("queue.anyGroup")}
+          data={groupOptions}
+          value={csv(search.group)}
+          onChange={(v) => onChange({ group: join(v) })}
+          clearable
+          searchable
+        />
       </Grid.Col>
       <Grid.Col span={{ base: 12, sm: 4, lg: 2 }}>
-      <Select
-        label={t("queue.assigneeFilter")}
-        placeholder={t("queue.anyone")}
-        data={assigneeOptions}
-        value={search.assignee ?? null}
-        onChange={(v) => onChange({ assignee: v ?? undefined })}
-        clearable
-        searchable
-      />
+        <Select
+          label={t("queue.assigneeFilter")}
+          placeholder={t("queue.anyone")}
+          data={assigneeOptions}
+          value={search.assignee ?? null}
+          onChange={(v) => onChange({ assignee: v ?? undefined })}
+          clearable
+          searchable
+        />
       </Grid.Col>
     </Grid>
   );

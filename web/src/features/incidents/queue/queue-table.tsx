@@ -16,7 +16,19 @@ const SORTS: Record<SortKey, { first: IncidentSort; second: IncidentSort; ascend
   updatedAt: { first: "-updatedAt", second: "updatedAt", ascending: "updatedAt" },
 };
 
-function SortHeader({ column, label, sort, onSort, className }: { column: SortKey; label: string; sort: IncidentSort; onSort(s: IncidentSort): void; className?: string }) {
+function SortHeader({
+  column,
+  label,
+  sort,
+  onSort,
+  className,
+}: {
+  column: SortKey;
+  label: string;
+  sort: IncidentSort;
+  onSort(s: IncidentSort): void;
+  className?: string;
+}) {
   const { t } = useTranslation();
   const cfg = SORTS[column];
   const active = sort === cfg.first || sort === cfg.second;
@@ -24,7 +36,12 @@ function SortHeader({ column, label, sort, onSort, className }: { column: SortKe
   const Icon = !active ? IconArrowsSort : ascending ? IconArrowUp : IconArrowDown;
   return (
     <Table.Th className={className} aria-sort={active ? (ascending ? "ascending" : "descending") : "none"}>
-      <button type="button" className="sort-button" onClick={() => onSort(active && sort === cfg.first ? cfg.second : cfg.first)} title={t("queue.sortBy", { column: label })}>
+      <button
+        type="button"
+        className="sort-button"
+        onClick={() => onSort(active && sort === cfg.first ? cfg.second : cfg.first)}
+        title={t("queue.sortBy", { column: label })}
+      >
         {label}
         <Icon size={14} aria-hidden style={{ opacity: active ? 1 : 0.45 }} />
       </button>

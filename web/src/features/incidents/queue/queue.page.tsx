@@ -44,7 +44,12 @@ export function QueuePage() {
   const first = queue.data?.pages[0];
   const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
   const fmt = new Intl.NumberFormat(i18n.language);
-  const totalLabel = !first || first.total === null ? null : first.totalCapped ? t("queue.totalCapped") : t("queue.total", { count: first.total, formatted: fmt.format(first.total) });
+  const totalLabel =
+    !first || first.total === null
+      ? null
+      : first.totalCapped
+        ? t("queue.totalCapped")
+        : t("queue.total", { count: first.total, formatted: fmt.format(first.total) });
   const title = view?.name ?? t("queue.title");
 
   return (
@@ -75,7 +80,13 @@ export function QueuePage() {
         <Button
           variant="default"
           leftSection={<IconAdjustmentsHorizontal size={16} aria-hidden />}
-          rightSection={activeFilters ? <Badge size="sm" circle>{activeFilters}</Badge> : undefined}
+          rightSection={
+            activeFilters ? (
+              <Badge size="sm" circle>
+                {activeFilters}
+              </Badge>
+            ) : undefined
+          }
           onClick={filters.toggle}
           aria-expanded={filtersOpen}
           aria-controls="queue-filters"
@@ -94,7 +105,12 @@ export function QueuePage() {
             {totalLabel ?? "\u00a0"}
           </Text>
           {activeFilters > 0 && (
-            <Button variant="subtle" size="compact-sm" leftSection={<IconX size={14} aria-hidden />} onClick={() => void navigate({ search: { sort: search.sort } })}>
+            <Button
+              variant="subtle"
+              size="compact-sm"
+              leftSection={<IconX size={14} aria-hidden />}
+              onClick={() => void navigate({ search: { sort: search.sort } })}
+            >
               {t("queue.clearFilters")}
             </Button>
           )}
@@ -134,7 +150,9 @@ export function QueuePage() {
       {items.length > 0 && (
         <Group justify="space-between">
           <Text size="sm" c="dimmed">
-            {first?.total != null && !first.totalCapped && queue.hasNextPage ? t("queue.showing", { shown: fmt.format(items.length), total: fmt.format(first.total) }) : null}
+            {first?.total != null && !first.totalCapped && queue.hasNextPage
+              ? t("queue.showing", { shown: fmt.format(items.length), total: fmt.format(first.total) })
+              : null}
           </Text>
           {queue.hasNextPage && (
             <Button variant="default" onClick={() => void queue.fetchNextPage()} loading={queue.isFetchingNextPage}>

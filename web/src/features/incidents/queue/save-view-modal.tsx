@@ -9,7 +9,17 @@ import type { TSavedView } from "../../reference/reference.api";
 import { type QueueSearch, searchToView } from "./queue-search";
 
 /** Names the current filters and sort and saves them as a view (admins may share it). */
-export function SaveViewModal({ opened, onClose, search, onSaved }: { opened: boolean; onClose(): void; search: QueueSearch; onSaved(view: TSavedView): void }) {
+export function SaveViewModal({
+  opened,
+  onClose,
+  search,
+  onSaved,
+}: {
+  opened: boolean;
+  onClose(): void;
+  search: QueueSearch;
+  onSaved(view: TSavedView): void;
+}) {
   const { t } = useTranslation();
   const me = useMe();
   const queryClient = useQueryClient();
@@ -42,7 +52,15 @@ export function SaveViewModal({ opened, onClose, search, onSaved }: { opened: bo
               {err.message}
             </Alert>
           )}
-          <TextInput label={t("queue.viewName")} required value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} error={err?.fieldErrors().name} data-autofocus />
+          <TextInput
+            label={t("queue.viewName")}
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            maxLength={100}
+            error={err?.fieldErrors().name}
+            data-autofocus
+          />
           {me.role === "admin" && <Checkbox label={t("queue.shareView")} checked={shared} onChange={(e) => setShared(e.currentTarget.checked)} />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

@@ -38,7 +38,13 @@ export function Composer({ incidentRef }: { incidentRef: string }) {
   }
 
   return (
-    <Tabs value={kind} onChange={(v) => v && setKind(v as Kind)} keepMounted={false} variant="outline" styles={{ list: { flexWrap: "nowrap" }, tab: { whiteSpace: "normal", minWidth: 0 } }}>
+    <Tabs
+      value={kind}
+      onChange={(v) => v && setKind(v as Kind)}
+      keepMounted={false}
+      variant="outline"
+      styles={{ list: { flexWrap: "nowrap" }, tab: { whiteSpace: "normal", minWidth: 0 } }}
+    >
       <Tabs.List aria-label={t("activity.composer")} grow={!wide}>
         <Tabs.Tab value="public" leftSection={wide ? <IconMessage size={16} aria-hidden /> : undefined}>
           {t("activity.commentTab")}
@@ -68,7 +74,12 @@ export function Composer({ incidentRef }: { incidentRef: string }) {
             />
             {post.isError && !error && <Alert color="red">{t("errors.generic")}</Alert>}
             <Group justify="flex-end">
-              <Button type="submit" loading={post.isPending} color={internal ? INTERNAL_COLOR : undefined} leftSection={internal ? <IconLock size={16} aria-hidden /> : undefined}>
+              <Button
+                type="submit"
+                loading={post.isPending}
+                color={internal ? INTERNAL_COLOR : undefined}
+                leftSection={internal ? <IconLock size={16} aria-hidden /> : undefined}
+              >
                 {internal ? t("activity.addWorkNote") : t("activity.addComment")}
               </Button>
             </Group>

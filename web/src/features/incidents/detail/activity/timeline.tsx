@@ -12,9 +12,13 @@ function headline(e: TTimelineEvent, t: TFunction): string {
   const d = e.data as Record<string, string | number | undefined>;
   switch (e.kind) {
     case "created":
-      return d.channel ? t("activity.kinds.created_via", { channel: t(`channel.${d.channel}` as never, { defaultValue: String(d.channel) }) }) : t("activity.kinds.created");
+      return d.channel
+        ? t("activity.kinds.created_via", { channel: t(`channel.${d.channel}` as never, { defaultValue: String(d.channel) }) })
+        : t("activity.kinds.created");
     case "state_changed":
-      return d.action ? String(t(`activity.kinds.action_${d.action}` as never, { defaultValue: t("activity.kinds.state_changed") })) : t("activity.kinds.state_changed");
+      return d.action
+        ? String(t(`activity.kinds.action_${d.action}` as never, { defaultValue: t("activity.kinds.state_changed") }))
+        : t("activity.kinds.state_changed");
     case "updated":
     case "comment_added":
     case "work_note_added":
