@@ -62,6 +62,24 @@ const DETAIL_JOINS = sql`
   left join categories c on c.id = w.category_id
   left join categories sc on sc.id = w.subcategory_id`;
 
+const personOf = (col: string) =>
+  sql`(select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from users u where u.id = ${sql.ref(col)})`;
+const refOf = (table: "groups" | "services" | "categories", col: string) =>
+  sql`(select json_build_object('id', x.id, 'name', x.name) from ${sql.table(table)} x where x.id = ${sql.ref(col)})`;
+
+/**
+ * DETAIL_SELECT's columns over `w` (a work item) and `i` (its incident row) with the references looked up
+ * by scalar subqueries instead of seven joins: the same JSON and nulls, but planned in ~1 ms instead of 3-12 ms.
+ */
+const ROW_SELECT = sql`
+  w.id, w.organization_id, w.number, w.title, w.description, w.state, w.impact, w.urgency, w.priority, w.channel,
+  w.requester_id, w.assignee_id, w.assignment_group_id,
+  ${personOf("w.requester_id")} as requester, ${personOf("w.assignee_id")} as assignee, ${personOf("w.created_by_id")} as created_by,
+  ${refOf("groups", "w.assignment_group_id")} as assignment_group, ${refOf("services", "w.service_id")} as service,
+  ${refOf("categories", "w.category_id")} as category, ${refOf("categories", "w.subcategory_id")} as subcategory,
+  i.hold_reason, i.resolution_code, i.resolution_notes, i.reopen_count,
+  w.created_at, w.updated_at, w.resolved_at, w.closed_at, w.version`;
+
 export interface NewIncident {
   organizationId: string;
   title: string;
@@ -84,6 +102,7 @@ export interface NewIncident {
 /**
  * Creates the work item, its incident extension and the "created" timeline event in one statement:
  * the number comes from a sequence (unique under concurrency), the priority from the organization's matrix.
+ * One round trip; the references come back as scalar subqueries (a ten-way join here took longer to plan than to run).
  */
 export async function insertIncident(db: DbOrTx, n: NewIncident): Promise<IncidentRow> {
   const r = await sql<IncidentRow>`
@@ -108,22 +127,8 @@ export async function insertIncident(db: DbOrTx, n: NewIncident): Promise<Incide
       insert into timeline_events (organization_id, work_item_id, actor_id, kind, data)
       select organization_id, id, ${n.createdById}, 'created', ${JSON.stringify(n.timelineData)}::jsonb from w
     )
-    select
-      w.id, w.organization_id, w.number, w.title, w.description, w.state, w.impact, w.urgency, w.priority, w.channel,
-      w.requester_id, w.assignee_id, w.assignment_group_id,
-      ${person("rq")} as requester, ${person("asg")} as assignee, ${person("cb")} as created_by,
-      ${ref("g")} as assignment_group, ${ref("s")} as service, ${ref("c")} as category, ${ref("sc")} as subcategory,
-      i.hold_reason, i.resolution_code, i.resolution_notes, i.reopen_count,
-      w.created_at, w.updated_at, w.resolved_at, w.closed_at, w.version
-    from w
-    join i on i.work_item_id = w.id
-    join users rq on rq.id = w.requester_id
-    left join users asg on asg.id = w.assignee_id
-    left join users cb on cb.id = w.created_by_id
-    left join groups g on g.id = w.assignment_group_id
-    left join services s on s.id = w.service_id
-    left join categories c on c.id = w.category_id
-    left join categories sc on sc.id = w.subcategory_id`.execute(db);
+    select ${ROW_SELECT}
+    from w join i on i.work_item_id = w.id`.execute(db);
   return r.rows[0];
 }
 
@@ -297,21 +302,6 @@ function applyFilter(eb: ExpressionBuilder<Database & { w: Database["work_items"
   return eb.and(conds);
 }
 
-const personOf = (col: string) =>
-  sql`(select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from users u where u.id = ${sql.ref(col)})`;
-const refOf = (table: "groups" | "services" | "categories", col: string) =>
-  sql`(select json_build_object('id', x.id, 'name', x.name) from ${sql.table(table)} x where x.id = ${sql.ref(col)})`;
-
-/** DETAIL_SELECT's columns for a queue page, with the references looked up row by row instead of joined. */
-const PAGE_SELECT = sql`
-  w.id, w.organization_id, w.number, w.title, w.description, w.state, w.impact, w.urgency, w.priority, w.channel,
-  w.requester_id, w.assignee_id, w.assignment_group_id,
-  ${personOf("w.requester_id")} as requester, ${personOf("w.assignee_id")} as assignee, ${personOf("w.created_by_id")} as created_by,
-  ${refOf("groups", "w.assignment_group_id")} as assignment_group, ${refOf("services", "w.service_id")} as service,
-  ${refOf("categories", "w.category_id")} as category, ${refOf("categories", "w.subcategory_id")} as subcategory,
-  i.hold_reason, i.resolution_code, i.resolution_notes, i.reopen_count,
-  w.created_at, w.updated_at, w.resolved_at, w.closed_at, w.version`;
-
 const SORT_EXPR: Record<string, string> = { created_at: "w.created_at", updated_at: "w.updated_at", priority: "w.priority", number: "w.number" };
 
 /** One page of the queue (keyset on the sort columns plus id) and, if asked, the count capped at `countCap`. */
@@ -333,7 +323,7 @@ export async function listIncidentPage(db: DbOrTx, f: QueueFilter, sort: QueueSo
   // a ten-way join cost ~8-12 ms of planning on every request, more than executing it.
   const pageQuery = sql<IncidentRow & { cursor: unknown[] }>`
     with page as (${ids})
-    select ${PAGE_SELECT}, json_build_array(${sql.join(cols.map((c) => sql.ref(c)))}) as cursor
+    select ${ROW_SELECT}, json_build_array(${sql.join(cols.map((c) => sql.ref(c)))}) as cursor
     from page p join work_items w on w.id = p.id join incidents i on i.work_item_id = w.id
     order by ${sql.join(cols.map((c) => sql`${sql.ref(c)} ${sql.raw(dir)}`))}`;
   const countQuery =
