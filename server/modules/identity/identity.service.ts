@@ -98,14 +98,32 @@ export async function logout(deps: Deps, p: Principal, ip: string | null): Promi
   });
 }
 
-/** Resolves sessions and API tokens to principals; records token use at most once a minute per process. */
+/**
+ * Resolves sessions and API tokens to principals; records token use at most once a minute per process.
+ * Concurrent requests carrying the same secret share one lookup while it is in flight, and nothing is
+ * kept once it answers: a revocation (or deactivation, or expiry) is seen by every lookup that starts
+ * after it commits, so the only requests that can still pass are those that arrived during the one
+ * query that was already running (about a millisecond).
+ */
 export function createPrincipalResolver(deps: Deps): PrincipalResolver {
   const touched = new Map<string, number>();
+  const sessions = new Map<string, Promise<Principal | null>>();
+  const tokens = new Map<string, Promise<(Principal & { tokenId: string }) | null>>();
+  /** One query per secret at a time; every caller gets its own copy of the answer. */
+  function shared<T extends Principal>(inFlight: Map<string, Promise<T | null>>, hash: Buffer, lookup: (h: Buffer) => Promise<T | null>): Promise<T | null> {
+    const key = hash.toString("base64");
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = lookup(hash).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending.then((p) => (p ? { ...p, groupIds: [...p.groupIds] } : null));
+  }
   return {
-    fromSession: (token) => repo.findSessionPrincipal(deps.db, hashSecret(token)),
+    fromSession: (token) => shared(sessions, hashSecret(token), (h) => repo.findSessionPrincipal(deps.db, h)),
     async fromApiToken(token) {
       if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 200) return null;
-      const p = await repo.findTokenPrincipal(deps.db, hashSecret(token));
+      const p = await shared(tokens, hashSecret(token), (h) => repo.findTokenPrincipal(deps.db, h));
       if (!p) return null;
       const last = touched.get(p.tokenId) ?? 0;
       if (Date.now() - last > 60_000) {
