@@ -2,6 +2,7 @@ import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { hasUnsavedEdits } from "../features/incidents/detail/use-incident-draft";
 import { incidentKeys } from "../features/incidents/incidents.api";
 
 interface WorkItemEvent {
@@ -58,7 +59,7 @@ export function useLiveUpdates(meId: string) {
             id: `live-${event.id}`,
             color: "blue",
             title: tRef.current("shell.updatedBySomeoneElse", { number: event.number ?? "" }),
-            message: tRef.current("shell.updatedBySomeoneElseBody"),
+            message: hasUnsavedEdits(event.id) ? tRef.current("shell.updatedKeepDraft") : tRef.current("shell.updatedBySomeoneElseBody"),
           });
         }
       }

@@ -40,7 +40,7 @@ export const en = {
     liveLost: "Live updates paused; reconnecting…",
     updatedBySomeoneElse: "{{number}} was updated by someone else",
     updatedBySomeoneElseBody: "The page now shows the latest version.",
-    updatedKeepDraft: "Your unsaved edits were kept.",
+    updatedKeepDraft: "The page shows their changes; your unsaved edits were kept.",
   },
   state: {
     new: "New",

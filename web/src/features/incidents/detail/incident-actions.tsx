@@ -29,6 +29,7 @@ export function IncidentActions({ incident, incidentRef, onReload }: { incident:
   async function run(body: TTransitionRequest): Promise<ApiError | null> {
     try {
       await transition.mutateAsync({ ...body, version: incident.version });
+      setConflict(false);
       notifications.show({ color: "green", message: t(`detail.actionDone.${body.action}`) });
       setDialog(null);
       return null;
@@ -40,17 +41,16 @@ export function IncidentActions({ incident, incidentRef, onReload }: { incident:
     }
   }
 
+  async function reload() {
+    await onReload();
+    setConflict(false);
+    setDialog(null);
+  }
+
   if (incident.actions.length === 0) return null;
   return (
     <>
-      {conflict && !dialog && (
-        <ConflictAlert
-          onReload={async () => {
-            await onReload();
-            setConflict(false);
-          }}
-        />
-      )}
+      {conflict && !dialog && <ConflictAlert onReload={reload} />}
       <Group gap="xs" role="group" aria-label={t("detail.actions")}>
         {incident.actions.map((a) => {
           const Icon = ICONS[a];
@@ -70,7 +70,7 @@ export function IncidentActions({ incident, incidentRef, onReload }: { incident:
         })}
       </Group>
       {dialog && (
-        <ActionDialog action={dialog} pending={transition.isPending} conflict={conflict} onReload={onReload} onClose={() => setDialog(null)} onSubmit={run} />
+        <ActionDialog action={dialog} pending={transition.isPending} conflict={conflict} onReload={reload} onClose={() => setDialog(null)} onSubmit={run} />
       )}
     </>
   );
@@ -120,14 +120,7 @@ function ActionDialog({ action, pending, conflict, onReload, onClose, onSubmit }
     <Modal opened onClose={onClose} title={t(`action.${action}`)}>
       <form onSubmit={submit} noValidate>
         <Stack>
-          {conflict && (
-            <ConflictAlert
-              onReload={async () => {
-                await onReload();
-                onClose();
-              }}
-            />
-          )}
+          {conflict && <ConflictAlert onReload={onReload} />}
           {message && !conflict && (
             <Alert color="red" role="alert">
               {message}

@@ -17,6 +17,11 @@ export interface EditableValues {
 }
 export type EditableField = keyof EditableValues;
 
+// Incidents (by id) with unsaved edits on screen, so live-update notices can say they were kept.
+const dirtyDrafts = new Map<string, number>();
+/** Whether any editor on screen holds unsaved edits to this incident. */
+export const hasUnsavedEdits = (incidentId: string) => (dirtyDrafts.get(incidentId) ?? 0) > 0;
+
 /** The editable fields of an incident as the API names them. */
 export function editableOf(inc: TIncident): EditableValues {
   return {
@@ -47,6 +52,17 @@ export function useIncidentDraft(inc: TIncident, ref: string) {
   const [conflict, setConflict] = useState(false);
   const update = useUpdateIncident(ref);
   const dirty = Object.keys(draft) as EditableField[];
+
+  const isDirty = dirty.length > 0;
+  useEffect(() => {
+    if (!isDirty) return;
+    dirtyDrafts.set(inc.id, (dirtyDrafts.get(inc.id) ?? 0) + 1);
+    return () => {
+      const n = (dirtyDrafts.get(inc.id) ?? 1) - 1;
+      if (n > 0) dirtyDrafts.set(inc.id, n);
+      else dirtyDrafts.delete(inc.id);
+    };
+  }, [isDirty, inc.id]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reacts to new server versions only
   useEffect(() => {
@@ -94,7 +110,7 @@ export function useIncidentDraft(inc: TIncident, ref: string) {
   return {
     values: { ...current, ...draft } as EditableValues,
     dirty,
-    isDirty: dirty.length > 0,
+    isDirty,
     set,
     save,
     discard,
