@@ -5,6 +5,7 @@ export const en = {
     skipToContent: "Skip to main content",
     loading: "Loading…",
     retry: "Try again",
+    close: "Close dialog",
     notFound: "This page does not exist.",
     backToQueue: "Back to the queue",
     pageTitle: "{{page}} · Portico",

@@ -51,7 +51,7 @@ function Shell({ meId }: { meId: string }) {
               aria-expanded={navOpen}
               aria-controls="main-nav"
             />
-            <UnstyledButton component={Link} to="/" aria-label={t("shell.queue")}>
+            <UnstyledButton component={Link} to="/">
               <Text fw={800} fz="xl" c="blue.9">
                 {t("app.name")}
               </Text>

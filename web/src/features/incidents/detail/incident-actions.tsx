@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Modal, Select, Stack, Textarea } from "@mantine/core";
+import { Alert, Button, Group, Select, Stack, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconCheck, IconPlayerPause, IconPlayerPlay, IconRotate, IconX, IconLock } from "@tabler/icons-react";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { HOLD_REASONS, type IncidentAction, RESOLUTION_CODES, type TIncident, type TTransitionRequest } from "../../../../../contracts/incidents";
 import { ApiError } from "../../../app/api";
+import { AppModal } from "../../../app/app-modal";
 import { useTransition } from "../incidents.api";
 import { ConflictAlert } from "./conflict-alert";
 
@@ -117,7 +118,7 @@ function ActionDialog({ action, pending, conflict, onReload, onClose, onSubmit }
   }
 
   return (
-    <Modal opened onClose={onClose} title={t(`action.${action}`)}>
+    <AppModal opened onClose={onClose} title={t(`action.${action}`)}>
       <form onSubmit={submit} noValidate>
         <Stack>
           {conflict && <ConflictAlert onReload={onReload} />}
@@ -184,6 +185,6 @@ function ActionDialog({ action, pending, conflict, onReload, onClose, onSubmit }
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </AppModal>
   );
 }

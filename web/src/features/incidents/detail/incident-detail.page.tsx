@@ -112,7 +112,7 @@ function Header({ incident: inc }: { incident: TIncident }) {
       </PageHeading>
       <Text size="sm" c="dimmed">
         {t("detail.requestedBy", { name: inc.requester.name })} (
-        <Anchor href={`mailto:${inc.requester.email}`} size="sm">
+        <Anchor href={`mailto:${inc.requester.email}`} size="sm" underline="always">
           {inc.requester.email}
         </Anchor>
         ) {t("detail.via", { channel: t(`channel.${inc.channel}`) })}

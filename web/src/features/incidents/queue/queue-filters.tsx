@@ -1,7 +1,7 @@
 import { Grid, MultiSelect, Select, TextInput } from "@mantine/core";
 import { useDebouncedCallback } from "@mantine/hooks";
 import { IconSearch } from "@tabler/icons-react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { INCIDENT_SORTS, INCIDENT_STATES } from "../../../../../contracts/incidents";
 import { PRIORITIES } from "../../../../../contracts/priority";
@@ -25,8 +25,11 @@ export function QueueFilters({ search, onChange }: Props) {
   const [text, setText] = useState(search.q ?? "");
   const pushText = useDebouncedCallback((q: string) => onChange({ q: q.trim() || undefined }), 350);
 
-  // Follow the URL when it changes from elsewhere (global search, a saved view).
-  useEffect(() => setText(search.q ?? ""), [search.q]);
+  const textRef = useRef<HTMLInputElement>(null);
+  // Follow the URL when it changes from elsewhere (global search, a saved view), not while typing here.
+  useEffect(() => {
+    if (document.activeElement !== textRef.current) setText(search.q ?? "");
+  }, [search.q]);
 
   const groupOptions = [
     { value: "mine", label: t("queue.myGroups") },
@@ -43,6 +46,7 @@ export function QueueFilters({ search, onChange }: Props) {
     <Grid gap="sm" role="group" aria-label={t("queue.filters")} align="flex-end">
       <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
         <TextInput
+          ref={textRef}
           label={t("queue.textFilter")}
           placeholder={t("queue.textPlaceholder")}
           leftSection={<IconSearch size={16} aria-hidden />}

@@ -1,9 +1,10 @@
-import { Alert, Button, Checkbox, Group, Modal, Stack, TextInput } from "@mantine/core";
+import { Alert, Button, Checkbox, Group, Stack, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../../app/api";
+import { AppModal } from "../../../app/app-modal";
 import { useMe } from "../../../app/auth";
 import type { TSavedView } from "../../reference/reference.api";
 import { type QueueSearch, searchToView } from "./queue-search";
@@ -44,7 +45,7 @@ export function SaveViewModal({
   }
 
   return (
-    <Modal opened={opened} onClose={onClose} title={t("queue.saveViewTitle")}>
+    <AppModal opened={opened} onClose={onClose} title={t("queue.saveViewTitle")}>
       <form onSubmit={onSubmit}>
         <Stack>
           {err && !err.fieldErrors().name && (
@@ -72,6 +73,6 @@ export function SaveViewModal({
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </AppModal>
   );
 }
