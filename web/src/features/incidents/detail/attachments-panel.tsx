@@ -5,6 +5,7 @@ import { type ChangeEvent, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../../app/api";
 import { formatBytes, RelativeTime } from "../../../app/time";
+import { errorText } from "../components/form-errors";
 import { uploadAttachment, useAttachments, useChildMutation } from "../incidents.api";
 
 /** Files on the incident: upload with a labelled file input, list with size and a download link. */
@@ -24,13 +25,7 @@ export function AttachmentsPanel({ incidentRef }: { incidentRef: string }) {
       await upload.mutateAsync(file);
       notifications.show({ color: "green", message: t("attachments.uploaded", { name: file.name }) });
     } catch (err) {
-      setError(
-        err instanceof ApiError && err.code === "PAYLOAD_TOO_LARGE"
-          ? t("attachments.tooLarge", { name: file.name })
-          : err instanceof ApiError
-            ? err.message
-            : t("errors.generic"),
-      );
+      setError(err instanceof ApiError && err.code === "PAYLOAD_TOO_LARGE" ? t("attachments.tooLarge", { name: file.name }) : errorText(err, t));
     } finally {
       input.value = "";
     }

@@ -4,10 +4,10 @@ import { IconUserCheck } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import type { TIncident } from "../../../../../contracts/incidents";
 import { computePriority, type Level, LEVELS, priorityLabel } from "../../../../../contracts/priority";
-import { ApiError } from "../../../app/api";
 import { useMe } from "../../../app/auth";
 import { useCategories, useGroups, useServices, useStaff } from "../../reference/reference.api";
 import { PriorityBadge } from "../components/badges";
+import { errorText } from "../components/form-errors";
 import { useUpdateIncident } from "../incidents.api";
 import { ConflictAlert } from "./conflict-alert";
 import { useIncidentDraft } from "./use-incident-draft";
@@ -79,7 +79,7 @@ function EditableFields({ incident, incidentRef, onReload }: { incident: TIncide
     try {
       await assign.mutateAsync({ assigneeId: me.id, version: incident.version });
     } catch (err) {
-      notifications.show({ color: "red", message: err instanceof ApiError ? err.message : t("errors.generic") });
+      notifications.show({ color: "red", message: errorText(err, t) });
     }
   }
 
@@ -192,7 +192,7 @@ function EditableFields({ incident, incidentRef, onReload }: { incident: TIncide
         />
         {draft.error && !Object.keys(fieldErrors).length && (
           <Alert color="red" role="alert">
-            {draft.error.message}
+            {errorText(draft.error, t)}
           </Alert>
         )}
         {draft.isDirty && (

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { HOLD_REASONS, type IncidentAction, RESOLUTION_CODES, type TIncident, type TTransitionRequest } from "../../../../../contracts/incidents";
 import { ApiError } from "../../../app/api";
 import { AppModal } from "../../../app/app-modal";
+import { errorText } from "../components/form-errors";
 import { useTransition } from "../incidents.api";
 import { ConflictAlert } from "./conflict-alert";
 
@@ -37,7 +38,7 @@ export function IncidentActions({ incident, incidentRef, onReload }: { incident:
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, "INTERNAL", t("errors.generic"));
       if (e.code === "VERSION_CONFLICT") setConflict(true);
-      else if (!NEEDS_INPUT.has(body.action)) notifications.show({ color: "red", message: e.message });
+      else if (!NEEDS_INPUT.has(body.action)) notifications.show({ color: "red", message: errorText(e, t) });
       return e;
     }
   }
@@ -113,7 +114,7 @@ function ActionDialog({ action, pending, conflict, onReload, onClose, onSubmit }
     const err = await onSubmit(body);
     if (err && err.code !== "VERSION_CONFLICT") {
       setErrors(err.fieldErrors());
-      setMessage(err.message);
+      setMessage(errorText(err, t));
     }
   }
 

@@ -7,6 +7,7 @@ import { INCIDENT_STATES, type IncidentState } from "../../../../../contracts/in
 import { LINK_KINDS } from "../../../../../contracts/work-items";
 import { ApiError, api } from "../../../app/api";
 import { StateBadge } from "../components/badges";
+import { errorText } from "../components/form-errors";
 import { incidentPath, type LinkKind, useChildMutation, useLinks } from "../incidents.api";
 
 const isIncidentState = (s: string): s is IncidentState => (INCIDENT_STATES as readonly string[]).includes(s);
@@ -33,7 +34,7 @@ export function LinksPanel({ incidentRef }: { incidentRef: string }) {
       await add.mutateAsync({ kind, target: value });
       setTarget("");
     } catch (err) {
-      setError(err instanceof ApiError ? (Object.values(err.fieldErrors())[0] ?? err.message) : t("errors.generic"));
+      setError(err instanceof ApiError ? (Object.values(err.fieldErrors())[0] ?? errorText(err, t)) : errorText(err, t));
     }
   }
 
@@ -102,7 +103,7 @@ export function LinksPanel({ incidentRef }: { incidentRef: string }) {
             </Button>
           </Stack>
         </form>
-        {remove.isError && <Alert color="red">{remove.error instanceof ApiError ? remove.error.message : t("errors.generic")}</Alert>}
+        {remove.isError && <Alert color="red">{errorText(remove.error, t)}</Alert>}
       </Stack>
     </Paper>
   );

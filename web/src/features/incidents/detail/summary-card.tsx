@@ -4,6 +4,7 @@ import { IconPencil } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { TIncident } from "../../../../../contracts/incidents";
+import { errorText } from "../components/form-errors";
 import { ConflictAlert } from "./conflict-alert";
 import { useIncidentDraft } from "./use-incident-draft";
 
@@ -71,7 +72,7 @@ export function SummaryCard({ incident, incidentRef, onReload }: { incident: TIn
             />
             {draft.error && !Object.keys(fieldErrors).length && (
               <Text c="red.8" size="sm" role="alert">
-                {draft.error.message}
+                {errorText(draft.error, t)}
               </Text>
             )}
             <Group justify="flex-end" gap="xs">

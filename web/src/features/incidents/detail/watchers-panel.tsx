@@ -3,7 +3,8 @@ import { notifications } from "@mantine/notifications";
 import { IconEye, IconEyeOff, IconX } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import type { TIncident } from "../../../../../contracts/incidents";
-import { ApiError, api } from "../../../app/api";
+import { api } from "../../../app/api";
+import { errorText } from "../components/form-errors";
 import { useMe } from "../../../app/auth";
 import { incidentPath, useChildMutation, useWatchers } from "../incidents.api";
 
@@ -17,10 +18,7 @@ export function WatchersPanel({ incident, incidentRef }: { incident: TIncident; 
   );
   const watching = watchers.data ? watchers.data.some((w) => w.id === me.id) : incident.watching;
   const run = (userId: string, add: boolean) =>
-    change.mutate(
-      { userId, add },
-      { onError: (err) => notifications.show({ color: "red", message: err instanceof ApiError ? err.message : t("errors.generic") }) },
-    );
+    change.mutate({ userId, add }, { onError: (err) => notifications.show({ color: "red", message: errorText(err, t) }) });
 
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="watchers-heading">

@@ -11,7 +11,7 @@ import { PageHeading } from "../../../app/page";
 import { PersonPicker } from "../../reference/person-picker";
 import { useCategories, useGroups, useServices, useStaff } from "../../reference/reference.api";
 import { PriorityBadge } from "../components/badges";
-import { zodFieldErrors } from "../components/form-errors";
+import { errorText, zodFieldErrors } from "../components/form-errors";
 import { useCreateIncident } from "../incidents.api";
 
 interface FormValues {
@@ -97,7 +97,7 @@ export function NewIncidentPage() {
       if (err instanceof ApiError) {
         const fields = err.fieldErrors();
         setErrors(fields);
-        setFormError(err.code === "NETWORK" ? t("errors.network") : err.message);
+        setFormError(Object.keys(fields).length ? t("create.fixErrors") : errorText(err, t));
       } else setFormError(t("errors.generic"));
     }
   }

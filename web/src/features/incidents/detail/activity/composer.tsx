@@ -4,8 +4,8 @@ import { notifications } from "@mantine/notifications";
 import { IconLock, IconMessage } from "@tabler/icons-react";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../../../../app/api";
 import { INTERNAL_COLOR } from "../../../../app/theme";
+import { errorText } from "../../components/form-errors";
 import { addComment, useChildMutation } from "../../incidents.api";
 
 type Kind = "public" | "internal";
@@ -33,7 +33,7 @@ export function Composer({ incidentRef }: { incidentRef: string }) {
       setText((x) => ({ ...x, [kind]: "" }));
       notifications.show({ color: "green", message: internal ? t("activity.workNoteAdded") : t("activity.commentAdded") });
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : t("errors.generic"));
+      setError(errorText(err, t));
     }
   }
 
