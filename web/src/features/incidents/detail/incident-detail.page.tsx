@@ -5,10 +5,12 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { TIncident } from "../../../../../contracts/incidents";
 import { ApiError } from "../../../app/api";
+import { AnchorLink } from "../../../app/links";
 import { PageHeading, useDocumentTitle } from "../../../app/page";
 import { RelativeTime } from "../../../app/time";
 import { PriorityBadge, StateBadge } from "../components/badges";
 import { useIncident } from "../incidents.api";
+import { lastQueueSearch } from "../queue/queue-search";
 import { Composer } from "./activity/composer";
 import { Timeline } from "./activity/timeline";
 import { AttachmentsPanel } from "./attachments-panel";
@@ -56,12 +58,12 @@ export function IncidentDetailPage() {
   const reload = () => query.refetch();
   return (
     <Stack gap="md">
-      <Anchor component={Link} to="/" size="sm" style={{ alignSelf: "flex-start" }}>
+      <AnchorLink to="/incidents" search={lastQueueSearch()} size="sm" style={{ alignSelf: "flex-start" }}>
         <Group gap={4}>
           <IconArrowLeft size={14} aria-hidden />
           {t("app.backToQueue")}
         </Group>
-      </Anchor>
+      </AnchorLink>
       <Header incident={inc} />
       <IncidentActions incident={inc} incidentRef={ref} onReload={reload} />
       <Grid gap="md">

@@ -85,3 +85,10 @@ export function searchToView(s: QueueSearch): Pick<TSavedView, "filters" | "sort
 
 /** The landing page: every open incident, newest first. */
 export const DEFAULT_QUEUE_SEARCH: QueueSearch = { state: OPEN_INCIDENT_STATES.join(","), sort: DEFAULT_SORT, view: "builtin:all-open" };
+
+let lastSearch: QueueSearch = DEFAULT_QUEUE_SEARCH;
+/** Remembers the queue the person was looking at, so "Back to the queue" returns to it. */
+export function rememberQueueSearch(s: QueueSearch) {
+  lastSearch = s;
+}
+export const lastQueueSearch = () => lastSearch;

@@ -10,7 +10,7 @@ import { PageHeading } from "../../../app/page";
 import { useViews } from "../../reference/reference.api";
 import { useIncidentQueue } from "../incidents.api";
 import { QueueFilters, SortSelect } from "./queue-filters";
-import { type QueueSearch, toQueueQuery } from "./queue-search";
+import { type QueueSearch, rememberQueueSearch, toQueueQuery } from "./queue-search";
 import { QueueTable } from "./queue-table";
 import { SaveViewModal } from "./save-view-modal";
 
@@ -20,6 +20,7 @@ export function QueuePage() {
   const search = useSearch({ from: "/_agent/incidents" });
   const navigate = useNavigate({ from: "/incidents" });
   const query = toQueueQuery(search);
+  rememberQueueSearch(search);
   const queue = useIncidentQueue(query);
   const views = useViews();
   const view = views.data?.find((v) => v.id === search.view);
