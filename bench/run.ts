@@ -15,7 +15,10 @@ const env = process.env;
 const SECONDS = Number(env.BENCH_SECONDS ?? 15);
 const QUEUE_N = Number(env.BENCH_QUEUE_REQUESTS ?? 200);
 const QUEUE_WARMUP = 20;
-const SCALES = (env.BENCH_SCALES ?? "100000,1000000").split(",").map(Number).filter((n) => n > 0);
+const SCALES = (env.BENCH_SCALES ?? "100000,1000000")
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 const PARTS = (env.BENCH_PARTS ?? "pgbench,creates,queue").split(",").map((s) => s.trim());
 const OTHER_ORGS = 4;
 const OTHER_ORG_ROWS = 12_500;
@@ -24,7 +27,9 @@ const RESULTS = path.resolve(env.BENCH_RESULTS ?? "bench/RESULTS.md");
 const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 async function countCommits(url: string): Promise<number> {
-  return withClient(url, async (c) => Number((await c.query("select xact_commit from pg_stat_database where datname = current_database()")).rows[0].xact_commit));
+  return withClient(url, async (c) =>
+    Number((await c.query("select xact_commit from pg_stat_database where datname = current_database()")).rows[0].xact_commit),
+  );
 }
 
 async function main(): Promise<void> {
@@ -87,7 +92,12 @@ async function main(): Promise<void> {
     if (!meta) {
       meta = await setupOrgs(opened.url, OTHER_ORGS);
       say("loading other organizations' incidents…");
-      await loadTo(opened.url, meta, meta.orgs.others.map((cast) => ({ cast, rows: OTHER_ORG_ROWS })), say);
+      await loadTo(
+        opened.url,
+        meta,
+        meta.orgs.others.map((cast) => ({ cast, rows: OTHER_ORG_ROWS })),
+        say,
+      );
     }
     const orgs = meta.orgs;
     server = await startPortico(opened.url, { cpuProfDir: env.BENCH_CPU_PROF ? path.resolve(env.BENCH_CPU_PROF) : undefined });

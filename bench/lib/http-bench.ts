@@ -17,7 +17,13 @@ export interface CreateResult {
   statusCodes: Record<string, number>;
 }
 
-const TITLES = ["VPN drops every few minutes", "Printer on 3rd floor out of toner", "Outlook cannot send mail", "Laptop blue screen after update", "ERP login fails"];
+const TITLES = [
+  "VPN drops every few minutes",
+  "Printer on 3rd floor out of toner",
+  "Outlook cannot send mail",
+  "Laptop blue screen after update",
+  "ERP login fails",
+];
 
 function summarize(r: Result, connections: number): CreateResult {
   const codes: Record<string, number> = {};

@@ -37,7 +37,10 @@ export function machineFacts(): MachineFacts {
     nproc: tryRun("nproc", []),
     cpuModel,
     memory,
-    loadAvg: os.loadavg().map((x) => x.toFixed(2)).join(" "),
+    loadAvg: os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" "),
     node: process.version,
     gitCommit: `${tryRun("git", ["rev-parse", "--short", "HEAD"])}${dirty ? " + uncommitted server changes" : ""}`,
   };

@@ -42,7 +42,9 @@ export function renderSection(r: RunReport): string {
     `- Machine: \`nproc\` = ${r.facts.nproc}, ${r.facts.cpuModel}, ${r.facts.memory}, load average at start ${r.facts.loadAvg} (shared, noisy host)`,
     `- Node ${r.facts.node}; ${r.pgVersion}`,
     `- Server measured: ${r.server}${r.reusedDb ? " (scratch database reused from an earlier run: BENCH_REUSE_DB=1)" : ", scratch database `portico_bench` recreated"}`,
-    `- PostgreSQL settings: ${Object.entries(r.pgSettings).map(([k, v]) => `${k}=${v}`).join(", ")}`,
+    `- PostgreSQL settings: ${Object.entries(r.pgSettings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}`,
     `- Portico: commit ${r.facts.gitCommit}, one process \`node bin/portico.mjs serve --roles=web\` (pool max 20 unless DATABASE_POOL_MAX), load generator in the bench process`,
     `- Parts run: ${r.parts.join(", ")}; whole run ${f0(r.seconds)} s`,
   );
@@ -56,14 +58,18 @@ export function renderSection(r: RunReport): string {
   }
   if (r.creates.length) {
     L.push("### Incident creation (POST /api/v1/incidents, bearer token, autocannon)", "");
-    L.push("| connections | seconds | creates/s | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | non-2xx | errors | share of pgbench ceiling |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    L.push(
+      "| connections | seconds | creates/s | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | non-2xx | errors | share of pgbench ceiling |",
+      "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    );
     for (const c of r.creates) {
       const ratio = ceilingRatio(r, c.connections);
       L.push(
         `| ${c.connections} | ${c.seconds} | **${f0(c.rps)}** | ${c.p50} | ${c.p90} | ${c.p99} | ${c.max} | ${c.non2xx} | ${c.errors + c.timeouts} | ${ratio ? `${(ratio.ratio * 100).toFixed(1)}% of ${f0(ratio.tps)} TPS` : "–"} |`,
       );
     }
-    if (r.commitsPerCreate !== null) L.push("", `Database commits per create at 32 connections (pg_stat_database.xact_commit delta ÷ creates): ${r.commitsPerCreate.toFixed(2)}.`);
+    if (r.commitsPerCreate !== null)
+      L.push("", `Database commits per create at 32 connections (pg_stat_database.xact_commit delta ÷ creates): ${r.commitsPerCreate.toFixed(2)}.`);
     const c32 = r.creates.find((c) => c.connections === 32);
     if (c32) L.push("", `Aim ≥ ${f0(CREATE_AIM)} creates/s at 32 connections: **${c32.rps >= CREATE_AIM ? "met" : "not met"}** (${f0(c32.rps)}/s).`);
     L.push("");
@@ -78,7 +84,9 @@ export function renderSection(r: RunReport): string {
     }
     L.push("| shape | query | requests | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | total on page 1 |", "|---|---|---:|---:|---:|---:|---:|---:|");
     for (const x of q.results) {
-      L.push(`| ${x.name} | \`${x.query}\` | ${x.requests} | ${f1(x.p50)} | **${f1(x.p95)}** | ${f1(x.p99)} | ${f1(x.max)} | ${x.total === null ? "–" : `${f0(x.total)}${x.totalCapped ? "+" : ""}`} |`);
+      L.push(
+        `| ${x.name} | \`${x.query}\` | ${x.requests} | ${f1(x.p50)} | **${f1(x.p95)}** | ${f1(x.p99)} | ${f1(x.max)} | ${x.total === null ? "–" : `${f0(x.total)}${x.totalCapped ? "+" : ""}`} |`,
+      );
     }
     if (q.scale >= 1_000_000) {
       const worst = Math.max(...q.results.map((x) => x.p95));

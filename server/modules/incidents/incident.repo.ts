@@ -62,8 +62,7 @@ const DETAIL_JOINS = sql`
   left join categories c on c.id = w.category_id
   left join categories sc on sc.id = w.subcategory_id`;
 
-const personOf = (col: string) =>
-  sql`(select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from users u where u.id = ${sql.ref(col)})`;
+const personOf = (col: string) => sql`(select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from users u where u.id = ${sql.ref(col)})`;
 const refOf = (table: "groups" | "services" | "categories", col: string) =>
   sql`(select json_build_object('id', x.id, 'name', x.name) from ${sql.table(table)} x where x.id = ${sql.ref(col)})`;
 
