@@ -152,7 +152,7 @@ export const ZIncidentPage = z.object({
   items: z.array(ZIncidentSummary),
   nextCursor: z.string().nullable(),
   /** Number of matches, counted up to 10,000. */
-  total: z.number().int().nullable().describe("Matches, counted up to 10,000 (null when count=false)"),
-  totalCapped: z.boolean().describe("True when there are more than 10,000 matches"),
+  total: z.number().int().nullable().describe("Matches, counted up to 10,000 (1,000 for text searches; null when count=false)"),
+  totalCapped: z.boolean().describe("True when there are more matches than were counted (total is then the cap)"),
 });
 export type TIncidentPage = z.infer<typeof ZIncidentPage>;

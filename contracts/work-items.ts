@@ -60,7 +60,16 @@ export const ZTimelineEvent = z
     kind: z.string(),
     actor: ZPersonRef.nullable(),
     visibility: z.enum(["public", "internal"]),
-    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+    changes: z.array(
+      z.object({
+        field: z.string(),
+        from: z.unknown(),
+        to: z.unknown(),
+        /** Display names when from/to are references (people, groups, services, categories). */
+        fromLabel: z.string().nullable().optional().describe("Name of the referenced record, when from is an id"),
+        toLabel: z.string().nullable().optional().describe("Name of the referenced record, when to is an id"),
+      }),
+    ),
     data: z.record(z.string(), z.unknown()),
     createdAt: z.string(),
   })

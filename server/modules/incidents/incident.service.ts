@@ -14,7 +14,7 @@ import type { Actor, Deps } from "../../deps";
 import { type DbOrTx, type Tx, withTx } from "../../platform/db/db";
 import { AppError, invalidField, notFound } from "../../platform/http/errors";
 import { enqueueJob, removeJob } from "../../platform/jobs/queue";
-import { effectiveSettings } from "../admin/admin.service";
+import { DEFAULT_SETTINGS, effectiveSettings } from "../admin/admin.service";
 import { runIdempotent } from "../work-items/idempotency";
 import { isStaffActor } from "../work-items/work-item.policy";
 import { addWatcher, insertTimeline, isWatcher, type Change } from "../work-items/work-item.repo";
@@ -102,11 +102,12 @@ export async function createIncident(deps: Deps, actor: Actor, input: TCreateInc
         if (!ok) throw invalidField("body.watcherIds", "every watcher must be a person of this organization");
         await addWatcher(tx, actor.organizationId, row.id, w);
       }
-      await announce(tx, row, row.version, actor.userId, "work_item.created");
-      const settings = await effectiveSettings(tx, actor.organizationId);
+      // The new item's watchers are known: no need to read them back.
+      await announce(tx, row, row.version, actor.userId, "work_item.created", [...new Set(input.watcherIds ?? [])]);
       return {
         status: 201,
-        body: presentIncident(row, actor, { watching: (input.watcherIds ?? []).includes(actor.userId), reopenWindowDays: settings.reopenWindowDays }),
+        // A new incident cannot be reopened yet, so the reopen window does not change its actions.
+        body: presentIncident(row, actor, { watching: (input.watcherIds ?? []).includes(actor.userId), reopenWindowDays: DEFAULT_SETTINGS.reopenWindowDays }),
       };
     }),
   );
@@ -371,6 +372,8 @@ const SORTS: Record<string, repo.QueueSort> = {
 };
 
 export const COUNT_CAP = 10_000;
+/** Text searches count fewer: a broad word can match most of a million rows, and "1,000+" says enough. */
+export const SEARCH_COUNT_CAP = 1_000;
 
 /** The queue: filtered, sorted, cursor-paged, with a capped count. Requesters see only their own. */
 export async function listIncidents(deps: Deps, actor: Actor, q: TListIncidentsQuery): Promise<TIncidentPage> {
@@ -394,13 +397,14 @@ export async function listIncidents(deps: Deps, actor: Actor, q: TListIncidentsQ
   if (!staff) filter.visibleTo = actor.userId;
   const sort = SORTS[q.sort];
   const after = q.cursor ? decodeCursor(q.cursor, sort.columns.length + 1) : null;
-  const { rows, count } = await repo.listIncidentPage(deps.db, filter, sort, q.limit, after, q.count === "true" ? COUNT_CAP : null);
+  const cap = q.q ? SEARCH_COUNT_CAP : COUNT_CAP;
+  const { rows, count } = await repo.listIncidentPage(deps.db, filter, sort, q.limit, after, q.count === "true" ? cap : null);
   const page = rows.slice(0, q.limit);
   return {
     items: page.map(presentIncidentSummary),
     nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].cursor) : null,
-    total: count === null ? null : Math.min(count, COUNT_CAP),
-    totalCapped: count !== null && count > COUNT_CAP,
+    total: count === null ? null : Math.min(count, cap),
+    totalCapped: count !== null && count > cap,
   };
 }
 

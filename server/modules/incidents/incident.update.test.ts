@@ -210,3 +210,25 @@ describe("POST /api/v1/incidents/{id}/transitions", () => {
     expect(tl[tl.length - 1]).toMatchObject({ kind: "state_changed", actor: null, data: { automatic: true } });
   });
 });
+
+describe("timeline labels", () => {
+  it("names the people and groups behind ids in changes; comments leave the field version alone", async () => {
+    const d = await createDesk(testDeps());
+    const inc = await create(d.agent, { requesterId: d.requester.id });
+    await http(app, d.agent).patch(`/api/v1/incidents/${inc.id}`, { assignmentGroupId: d.group.id, assigneeId: d.agent2.id });
+    const tl = (await http(app, d.agent).get(`/api/v1/incidents/${inc.id}/timeline`)).body.items;
+    const ev = tl[tl.length - 1];
+    expect(ev.changes).toEqual(
+      expect.arrayContaining([
+        { field: "assigneeId", from: null, to: d.agent2.id, fromLabel: null, toLabel: d.agent2.name },
+        { field: "assignmentGroupId", from: null, to: d.group.id, fromLabel: null, toLabel: "Service Desk" },
+      ]),
+    );
+    const before = (await http(app, d.agent).get(`/api/v1/incidents/${inc.id}`)).body;
+    await http(app, d.requester).post(`/api/v1/incidents/${inc.id}/comments`, { body: "Thanks" });
+    const after = (await http(app, d.agent).get(`/api/v1/incidents/${inc.id}`)).body;
+    expect(after.version).toBe(before.version);
+    expect(after.updatedAt > before.updatedAt).toBe(true);
+    expect((await http(app, d.agent).patch(`/api/v1/incidents/${inc.id}`, { title: "Still stale-free", version: before.version })).status).toBe(200);
+  });
+});

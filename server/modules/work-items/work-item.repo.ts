@@ -56,14 +56,12 @@ export async function insertTimeline(
     .execute();
 }
 
-/** Bumps the version and update time of an item whose children changed (comment, attachment, link…). */
+/**
+ * Marks an item updated when its children changed (comment, attachment, link…). The version is the
+ * item's own fields' version, so a comment does not make a colleague's pending field edit stale.
+ */
 export async function touchItem(db: DbOrTx, itemId: string): Promise<number> {
-  const r = await db
-    .updateTable("work_items")
-    .set((eb) => ({ version: eb("version", "+", 1), updated_at: new Date() }))
-    .where("id", "=", itemId)
-    .returning("version")
-    .executeTakeFirstOrThrow();
+  const r = await db.updateTable("work_items").set({ updated_at: new Date() }).where("id", "=", itemId).returning("version").executeTakeFirstOrThrow();
   return r.version;
 }
 
@@ -283,4 +281,14 @@ export async function storeIdempotentResponse(db: DbOrTx, userId: string, key: s
     .where("user_id", "=", userId)
     .where("key", "=", key)
     .execute();
+}
+
+/** Display names of people, groups, services or categories of the organization, by id. */
+export async function namesOf(db: DbOrTx, orgId: string, ids: string[]): Promise<Map<string, string>> {
+  const r = await sql<{ id: string; name: string }>`
+    select id, name from users where organization_id = ${orgId} and id = any(${ids}::uuid[])
+    union all select id, name from groups where organization_id = ${orgId} and id = any(${ids}::uuid[])
+    union all select id, name from services where organization_id = ${orgId} and id = any(${ids}::uuid[])
+    union all select id, name from categories where organization_id = ${orgId} and id = any(${ids}::uuid[])`.execute(db);
+  return new Map(r.rows.map((x) => [x.id, x.name]));
 }

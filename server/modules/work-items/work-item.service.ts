@@ -26,8 +26,11 @@ export async function announce(
   version: number,
   actorId: string | null,
   type = "work_item.updated",
+  knownWatchers?: string[],
 ) {
-  const watchers = await db.selectFrom("watchers").select("user_id").where("work_item_id", "=", item.id).execute();
+  const watchers = knownWatchers
+    ? knownWatchers.map((user_id) => ({ user_id }))
+    : await db.selectFrom("watchers").select("user_id").where("work_item_id", "=", item.id).execute();
   await publishLive(db, {
     type,
     organizationId: item.organization_id,
@@ -84,7 +87,9 @@ export async function listComments(deps: Deps, actor: Actor, ref: string, type: 
     .map((r) => ({ id: r.id, body: r.body, visibility: r.visibility, author: r.author, createdAt: iso(r.created_at) }));
 }
 
-/** The timeline, oldest first, paged by event id. */
+const REFERENCE_FIELDS = new Set(["assigneeId", "requesterId", "assignmentGroupId", "serviceId", "categoryId", "subcategoryId"]);
+
+/** The timeline, oldest first, paged by event id; references in changes come with their names. */
 export async function getTimeline(
   deps: Deps,
   actor: Actor,
@@ -98,13 +103,18 @@ export async function getTimeline(
   if (after !== null && !Number.isSafeInteger(after)) throw invalidField("query.cursor", "invalid cursor");
   const rows = await repo.listTimeline(deps.db, item.id, canSeeInternal(actor), after, limit);
   const page = rows.slice(0, limit);
+  const ids = new Set<string>();
+  for (const r of page)
+    for (const c of r.changes) if (REFERENCE_FIELDS.has(c.field)) for (const v of [c.from, c.to]) if (typeof v === "string" && repo.isUuid(v)) ids.add(v);
+  const names = ids.size ? await repo.namesOf(deps.db, actor.organizationId, [...ids]) : new Map<string, string>();
+  const label = (v: unknown) => (typeof v === "string" ? (names.get(v) ?? null) : null);
   return {
     items: page.map((r) => ({
       id: String(r.id),
       kind: r.kind,
       actor: r.actor,
       visibility: r.visibility,
-      changes: r.changes,
+      changes: r.changes.map((c) => (REFERENCE_FIELDS.has(c.field) ? { ...c, fromLabel: label(c.from), toLabel: label(c.to) } : c)),
       data: r.data,
       createdAt: iso(r.created_at),
     })),

@@ -149,7 +149,7 @@ export const en = {
     clearFilters: "Clear filters",
     total_one: "{{formatted}} incident",
     total_other: "{{formatted}} incidents",
-    totalCapped: "10,000+ incidents",
+    totalCapped: "{{formatted}}+ incidents",
     showing: "Showing {{shown}} of {{total}}",
     loadMore: "Load more",
     empty: "No incidents match these filters.",

@@ -49,7 +49,7 @@ export function QueuePage() {
     !first || first.total === null
       ? null
       : first.totalCapped
-        ? t("queue.totalCapped")
+        ? t("queue.totalCapped", { formatted: fmt.format(first.total) })
         : t("queue.total", { count: first.total, formatted: fmt.format(first.total) });
   const title = view?.name ?? t("queue.title");
 

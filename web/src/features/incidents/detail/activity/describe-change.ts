@@ -28,8 +28,8 @@ export function fieldLabel(field: string, t: TFunction): string {
 
 const short = (s: string, n = 120) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-/** A before/after value in words: names instead of UUIDs, labels instead of codes. */
-export function formatValue(field: string, value: unknown, t: TFunction, names: NameLookup): string {
+/** A before/after value in words: names instead of UUIDs (the server's label when the record is not loaded), labels instead of codes. */
+export function formatValue(field: string, value: unknown, t: TFunction, names: NameLookup, serverLabel?: string | null): string {
   if (value === null || value === undefined || value === "") return t("activity.empty_value");
   const s = String(value);
   const tr = (key: string) => t(key as never, { defaultValue: s }) as string;
@@ -45,14 +45,14 @@ export function formatValue(field: string, value: unknown, t: TFunction, names: 
       return tr(`resolutionCode.${s}`);
     case "assigneeId":
     case "requesterId":
-      return names.user(s) ?? t("activity.unknownPerson");
+      return names.user(s) ?? serverLabel ?? t("activity.unknownPerson");
     case "assignmentGroupId":
-      return names.group(s) ?? t("activity.unknownRecord");
+      return names.group(s) ?? serverLabel ?? t("activity.unknownRecord");
     case "serviceId":
-      return names.service(s) ?? t("activity.unknownRecord");
+      return names.service(s) ?? serverLabel ?? t("activity.unknownRecord");
     case "categoryId":
     case "subcategoryId":
-      return names.category(s) ?? t("activity.unknownRecord");
+      return names.category(s) ?? serverLabel ?? t("activity.unknownRecord");
     default:
       return short(s);
   }

@@ -93,13 +93,13 @@ function Entry({ e, comment, names }: { e: TTimelineEvent; comment?: TComment; n
                     </Text>
                   ) : (
                     <Text span size="sm" c="dimmed" td="line-through">
-                      {formatValue(c.field, c.from, t, names)}
+                      {formatValue(c.field, c.from, t, names, c.fromLabel)}
                     </Text>
                   )}{" "}
                   <span aria-hidden>→</span>
                   <VisuallyHidden>{t("activity.changedTo")}</VisuallyHidden>{" "}
                   <Text span size="sm">
-                    {formatValue(c.field, c.to, t, names)}
+                    {formatValue(c.field, c.to, t, names, c.toLabel)}
                   </Text>
                 </List.Item>
               ))}
