@@ -6,7 +6,8 @@ import type { Database } from "../../platform/db/schema";
 type Ref = { id: string; name: string } | null;
 type PersonRef = { id: string; name: string; email: string } | null;
 
-export interface IncidentRow {
+/** Fields every incident read has: the work item's own and the incident extension's. */
+interface IncidentFields {
   id: string;
   organization_id: string;
   number: string;
@@ -16,10 +17,20 @@ export interface IncidentRow {
   impact: "high" | "medium" | "low";
   urgency: "high" | "medium" | "low";
   priority: number;
-  channel: string;
   requester_id: string;
   assignee_id: string | null;
   assignment_group_id: string | null;
+  hold_reason: string | null;
+  resolution_code: string | null;
+  resolution_notes: string | null;
+  reopen_count: number;
+  resolved_at: Date | null;
+  version: number;
+}
+
+/** An incident with its references resolved to names, as reads present it. */
+export interface IncidentRow extends IncidentFields {
+  channel: string;
   requester: NonNullable<PersonRef>;
   assignee: PersonRef;
   created_by: PersonRef;
@@ -27,15 +38,16 @@ export interface IncidentRow {
   service: Ref;
   category: Ref;
   subcategory: Ref;
-  hold_reason: string | null;
-  resolution_code: string | null;
-  resolution_notes: string | null;
-  reopen_count: number;
   created_at: Date;
   updated_at: Date;
-  resolved_at: Date | null;
   closed_at: Date | null;
-  version: number;
+}
+
+/** The raw ids an update compares against. */
+export interface LockedIncident extends IncidentFields {
+  category_id: string | null;
+  subcategory_id: string | null;
+  service_id: string | null;
 }
 
 const person = (alias: string) =>
@@ -139,30 +151,8 @@ export async function findIncident(db: DbOrTx, orgId: string, id: string): Promi
 }
 
 /** Locks an incident row (work item + extension) for an update and returns its raw fields. */
-export async function lockIncident(db: DbOrTx, orgId: string, id: string) {
-  const r = await sql<{
-    id: string;
-    organization_id: string;
-    number: string;
-    title: string;
-    description: string;
-    state: IncidentState;
-    impact: "high" | "medium" | "low";
-    urgency: "high" | "medium" | "low";
-    priority: number;
-    category_id: string | null;
-    subcategory_id: string | null;
-    service_id: string | null;
-    requester_id: string;
-    assignment_group_id: string | null;
-    assignee_id: string | null;
-    resolved_at: Date | null;
-    version: number;
-    hold_reason: string | null;
-    resolution_code: string | null;
-    resolution_notes: string | null;
-    reopen_count: number;
-  }>`select w.id, w.organization_id, w.number, w.title, w.description, w.state, w.impact, w.urgency, w.priority,
+export async function lockIncident(db: DbOrTx, orgId: string, id: string): Promise<LockedIncident | undefined> {
+  const r = await sql<LockedIncident>`select w.id, w.organization_id, w.number, w.title, w.description, w.state, w.impact, w.urgency, w.priority,
       w.category_id, w.subcategory_id, w.service_id, w.requester_id, w.assignment_group_id, w.assignee_id,
       w.resolved_at, w.version, i.hold_reason, i.resolution_code, i.resolution_notes, i.reopen_count
     from work_items w join incidents i on i.work_item_id = w.id
@@ -170,7 +160,6 @@ export async function lockIncident(db: DbOrTx, orgId: string, id: string) {
     for update of w, i`.execute(db);
   return r.rows[0];
 }
-export type LockedIncident = NonNullable<Awaited<ReturnType<typeof lockIncident>>>;
 
 /** Looks up the priority for an impact/urgency in the organization's matrix. */
 export async function lookupPriority(db: DbOrTx, orgId: string, impact: string, urgency: string): Promise<number | null> {
@@ -221,18 +210,16 @@ export async function updateIncidentRow(
 }
 
 /** What references a create/update names, checked against the organization in one round trip. */
-export async function checkReferences(
-  db: DbOrTx,
-  orgId: string,
-  refs: {
-    categoryId?: string | null;
-    subcategoryId?: string | null;
-    serviceId?: string | null;
-    groupId?: string | null;
-    assigneeId?: string | null;
-    requesterId?: string | null;
-  },
-) {
+export interface ReferenceIds {
+  categoryId?: string | null;
+  subcategoryId?: string | null;
+  serviceId?: string | null;
+  groupId?: string | null;
+  assigneeId?: string | null;
+  requesterId?: string | null;
+}
+
+export async function checkReferences(db: DbOrTx, orgId: string, refs: ReferenceIds) {
   const r = await sql<{
     category: boolean;
     subcategory_parent: string | null;

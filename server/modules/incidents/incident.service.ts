@@ -26,14 +26,7 @@ import { actionForTarget, checkTransition, missingInputs } from "./incident.work
 export const AUTO_CLOSE_TASK = "incidents.auto-close";
 const autoCloseKey = (id: string) => `incident-auto-close:${id}`;
 
-type RefInput = {
-  categoryId?: string | null;
-  subcategoryId?: string | null;
-  serviceId?: string | null;
-  groupId?: string | null;
-  assigneeId?: string | null;
-  requesterId?: string | null;
-};
+type RefInput = repo.ReferenceIds;
 
 /** Refuses references to records of another organization (or inactive ones), naming the field. */
 async function assertReferences(db: DbOrTx, orgId: string, refs: RefInput, resulting: { categoryId: string | null; groupId: string | null }) {
