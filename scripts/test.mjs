@@ -26,5 +26,18 @@ if (wantsE2e && fs.existsSync(path.join(root, "web/src"))) {
     execFileSync(process.execPath, [path.join(root, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });
   }
 }
-const r = spawnSync(process.execPath, [path.join(root, "node_modules/vitest/vitest.mjs"), "run", ...args], { cwd: root, stdio: "inherit" });
+const report = path.join(root, ".tmp/vitest-report.json");
+fs.mkdirSync(path.dirname(report), { recursive: true });
+fs.rmSync(report, { force: true });
+const r = spawnSync(
+  process.execPath,
+  [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args],
+  { cwd: root, stdio: "inherit" },
+);
+// One plain closing line that any CI can read.
+if (fs.existsSync(report)) {
+  const j = JSON.parse(fs.readFileSync(report, "utf8"));
+  const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
+  console.log(`\n${j.numPassedTests} passed, ${j.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}`);
+}
 process.exit(r.status ?? 1);
