@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { ZGroup, ZUser } from "../../../../contracts/identity";
 import type { ZCategory, ZSavedView, ZService } from "../../../../contracts/reference";
 import { api, qs } from "../../app/api";
+import { useAuth } from "../../app/auth";
 
 export type TGroup = z.infer<typeof ZGroup>;
 export type TUser = z.infer<typeof ZUser>;
@@ -14,9 +15,17 @@ export type TSavedView = z.infer<typeof ZSavedView>;
 type Items<T> = { items: T[] };
 const REFERENCE_STALE = 5 * 60_000;
 
+/** The directory, groups and views are for agents and admins; requesters never ask for them. */
+export function useIsStaff(): boolean {
+  const { state } = useAuth();
+  return state.status === "signedIn" && state.user.role !== "requester";
+}
+
 /** Agents and admins (assignee pickers); the API caps one page at 100 people. */
 export function useStaff() {
+  const enabled = useIsStaff();
   return useQuery({
+    enabled,
     queryKey: ["users", "staff"],
     queryFn: ({ signal }) => api<Items<TUser>>("GET", `/api/v1/users${qs({ role: "staff", limit: 100 })}`, { signal }).then((r) => r.items),
     staleTime: REFERENCE_STALE,
@@ -25,7 +34,9 @@ export function useStaff() {
 
 /** People matching a search (requester picker); empty search lists the first page. */
 export function usePeopleSearch(q: string) {
+  const enabled = useIsStaff();
   return useQuery({
+    enabled,
     queryKey: ["users", "search", q],
     queryFn: ({ signal }) => api<Items<TUser>>("GET", `/api/v1/users${qs({ q: q || undefined, limit: 20 })}`, { signal }).then((r) => r.items),
     staleTime: 60_000,
@@ -34,7 +45,9 @@ export function usePeopleSearch(q: string) {
 }
 
 export function useGroups() {
+  const enabled = useIsStaff();
   return useQuery({
+    enabled,
     queryKey: ["groups"],
     queryFn: ({ signal }) => api<Items<TGroup>>("GET", "/api/v1/groups", { signal }).then((r) => r.items),
     staleTime: REFERENCE_STALE,
@@ -58,7 +71,9 @@ export function useCategories() {
 }
 
 export function useViews() {
+  const enabled = useIsStaff();
   return useQuery({
+    enabled,
     queryKey: ["views"],
     queryFn: ({ signal }) => api<Items<TSavedView>>("GET", "/api/v1/views", { signal }).then((r) => r.items),
     staleTime: REFERENCE_STALE,

@@ -14,10 +14,11 @@ export function AgentLayout() {
   const { state } = useAuth();
   // Signed out a moment ago: the guard is about to redirect to sign-in.
   if (state.status !== "signedIn") return null;
-  return <Shell meId={state.user.id} />;
+  return <Shell meId={state.user.id} staff={state.user.role !== "requester"} />;
 }
 
-function Shell({ meId }: { meId: string }) {
+/** Requesters (until the self-service portal) get the same pages without the agents' views and tools. */
+function Shell({ meId, staff }: { meId: string; staff: boolean }) {
   const { t } = useTranslation();
   const [navOpen, nav] = useDisclosure(false);
   const navigate = useNavigate();
@@ -35,22 +36,24 @@ function Shell({ meId }: { meId: string }) {
   ]);
 
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 250, breakpoint: "sm", collapsed: { mobile: !navOpen } }} padding="md">
+    <AppShell header={{ height: 60 }} navbar={staff ? { width: 250, breakpoint: "sm", collapsed: { mobile: !navOpen } } : undefined} padding="md">
       <a className="skip-link" href="#main">
         {t("app.skipToContent")}
       </a>
       <AppShell.Header component="header">
         <Group h="100%" px="md" gap="sm" wrap="nowrap" justify="space-between">
           <Group gap="sm" wrap="nowrap">
-            <Burger
-              opened={navOpen}
-              onClick={nav.toggle}
-              hiddenFrom="sm"
-              size="sm"
-              aria-label={navOpen ? t("shell.closeMenu") : t("shell.openMenu")}
-              aria-expanded={navOpen}
-              aria-controls="main-nav"
-            />
+            {staff && (
+              <Burger
+                opened={navOpen}
+                onClick={nav.toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label={navOpen ? t("shell.closeMenu") : t("shell.openMenu")}
+                aria-expanded={navOpen}
+                aria-controls="main-nav"
+              />
+            )}
             <UnstyledButton component={Link} to="/">
               <Text fw={800} fz="xl" c="blue.9">
                 {t("app.name")}
@@ -64,9 +67,11 @@ function Shell({ meId }: { meId: string }) {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar component="nav" id="main-nav" aria-label={t("shell.mainNav")} p="sm">
-        <ViewsNav />
-      </AppShell.Navbar>
+      {staff && (
+        <AppShell.Navbar component="nav" id="main-nav" aria-label={t("shell.mainNav")} p="sm">
+          <ViewsNav />
+        </AppShell.Navbar>
+      )}
       <AppShell.Main id="main" component="main" tabIndex={-1} style={{ outline: "none" }}>
         <Outlet />
       </AppShell.Main>

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import type { TIncident } from "../../../../../contracts/incidents";
 import { computePriority, type Level, LEVELS, priorityLabel } from "../../../../../contracts/priority";
 import { useMe } from "../../../app/auth";
-import { useCategories, useGroups, useServices, useStaff } from "../../reference/reference.api";
+import { useCategories, useGroups, useIsStaff, useServices, useStaff } from "../../reference/reference.api";
 import { PriorityBadge } from "../components/badges";
 import { errorText } from "../components/form-errors";
 import { useUpdateIncident } from "../incidents.api";
@@ -14,7 +14,7 @@ import { useIncidentDraft } from "./use-incident-draft";
 
 const CLOSED_STATES = new Set(["closed", "cancelled"]);
 
-/** Closed and cancelled incidents are history: their fields are shown as text, not disabled inputs. */
+/** Closed and cancelled incidents are history (and requesters only read): fields shown as text, not disabled inputs. */
 function ReadOnlyFields({ incident: inc }: { incident: TIncident }) {
   const { t } = useTranslation();
   const none = t("field.none");
@@ -50,7 +50,9 @@ function ReadOnlyFields({ incident: inc }: { incident: TIncident }) {
 
 /** Classification and assignment, edited together and saved with the version that was read. */
 export function FieldsPanel(props: { incident: TIncident; incidentRef: string; onReload(): Promise<unknown> }) {
-  return CLOSED_STATES.has(props.incident.state) ? <ReadOnlyFields incident={props.incident} /> : <EditableFields {...props} />;
+  // Requesters read the fields; agents edit them until the incident is closed.
+  const isStaff = useIsStaff();
+  return !isStaff || CLOSED_STATES.has(props.incident.state) ? <ReadOnlyFields incident={props.incident} /> : <EditableFields {...props} />;
 }
 
 function EditableFields({ incident, incidentRef, onReload }: { incident: TIncident; incidentRef: string; onReload(): Promise<unknown> }) {

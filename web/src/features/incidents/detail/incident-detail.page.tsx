@@ -16,6 +16,7 @@ import { Timeline } from "./activity/timeline";
 import { AttachmentsPanel } from "./attachments-panel";
 import { FieldsPanel } from "./fields-panel";
 import { IncidentActions } from "./incident-actions";
+import { useIsStaff } from "../../reference/reference.api";
 import { LinksPanel } from "./links-panel";
 import { SummaryCard } from "./summary-card";
 import { WatchersPanel } from "./watchers-panel";
@@ -26,6 +27,7 @@ export function IncidentDetailPage() {
   const { incidentId } = useParams({ from: "/_agent/incidents/$incidentId" });
   const ref = incidentId;
   const query = useIncident(ref);
+  const isStaff = useIsStaff();
   useDocumentTitle(query.data ? `${query.data.number} ${query.data.title}` : incidentId);
 
   if (query.isPending) {
@@ -90,7 +92,7 @@ export function IncidentDetailPage() {
             <FieldsPanel incident={inc} incidentRef={ref} onReload={reload} />
             <AttachmentsPanel incidentRef={ref} />
             <WatchersPanel incident={inc} incidentRef={ref} />
-            <LinksPanel incidentRef={ref} />
+            {isStaff && <LinksPanel incidentRef={ref} />}
           </Stack>
         </Grid.Col>
       </Grid>

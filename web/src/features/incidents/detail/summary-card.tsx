@@ -7,6 +7,7 @@ import type { TIncident } from "../../../../../contracts/incidents";
 import { errorText } from "../components/form-errors";
 import { ConflictAlert } from "./conflict-alert";
 import { useIncidentDraft } from "./use-incident-draft";
+import { useIsStaff } from "../../reference/reference.api";
 
 /** The description, and editing of title and description. */
 export function SummaryCard({ incident, incidentRef, onReload }: { incident: TIncident; incidentRef: string; onReload(): Promise<unknown> }) {
@@ -14,7 +15,8 @@ export function SummaryCard({ incident, incidentRef, onReload }: { incident: TIn
   const draft = useIncidentDraft(incident, incidentRef);
   const [editing, setEditing] = useState(false);
   const fieldErrors = draft.error?.fieldErrors() ?? {};
-  const editable = incident.state !== "closed" && incident.state !== "cancelled";
+  const isStaff = useIsStaff();
+  const editable = isStaff && incident.state !== "closed" && incident.state !== "cancelled";
 
   async function save() {
     if (await draft.save()) {

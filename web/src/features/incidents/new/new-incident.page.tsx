@@ -9,7 +9,7 @@ import { ApiError, randomKey } from "../../../app/api";
 import { useMe } from "../../../app/auth";
 import { PageHeading } from "../../../app/page";
 import { PersonPicker } from "../../reference/person-picker";
-import { useCategories, useGroups, useServices, useStaff } from "../../reference/reference.api";
+import { useCategories, useGroups, useIsStaff, useServices, useStaff } from "../../reference/reference.api";
 import { PriorityBadge } from "../components/badges";
 import { errorText, zodFieldErrors } from "../components/form-errors";
 import { useCreateIncident } from "../incidents.api";
@@ -31,6 +31,7 @@ interface FormValues {
 export function NewIncidentPage() {
   const { t } = useTranslation();
   const me = useMe();
+  const isStaff = useIsStaff();
   const navigate = useNavigate();
   const services = useServices();
   const categories = useCategories();
@@ -78,9 +79,10 @@ export function NewIncidentPage() {
       serviceId: values.serviceId,
       categoryId: values.categoryId,
       subcategoryId: values.subcategoryId,
-      assignmentGroupId: values.assignmentGroupId,
-      assigneeId: values.assigneeId,
-      ...(values.requesterId ? { requesterId: values.requesterId } : {}),
+      // Requesters report for themselves; routing is the desk's job.
+      ...(isStaff
+        ? { assignmentGroupId: values.assignmentGroupId, assigneeId: values.assigneeId, ...(values.requesterId ? { requesterId: values.requesterId } : {}) }
+        : {}),
     };
     const parsed = ZCreateIncidentRequest.safeParse(input);
     if (!parsed.success) {
@@ -166,17 +168,19 @@ export function NewIncidentPage() {
                 <PriorityBadge priority={priority} long />
               </Group>
             </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 6 }}>
-              <PersonPicker
-                label={t("field.requester")}
-                description={t("create.requesterHint")}
-                value={values.requesterId}
-                selected={values.requesterId === me.id ? { id: me.id, name: me.name, email: me.email } : undefined}
-                onChange={(v) => set("requesterId", v)}
-                error={errors.requesterId}
-                clearable={false}
-              />
-            </Grid.Col>
+            {isStaff && (
+              <Grid.Col span={{ base: 12, sm: 6 }}>
+                <PersonPicker
+                  label={t("field.requester")}
+                  description={t("create.requesterHint")}
+                  value={values.requesterId}
+                  selected={values.requesterId === me.id ? { id: me.id, name: me.name, email: me.email } : undefined}
+                  onChange={(v) => set("requesterId", v)}
+                  error={errors.requesterId}
+                  clearable={false}
+                />
+              </Grid.Col>
+            )}
             <Grid.Col span={{ base: 12, sm: 6 }}>
               <Select
                 label={t("field.service")}
@@ -185,7 +189,7 @@ export function NewIncidentPage() {
                 onChange={(v) => {
                   const svc = services.data?.find((s) => s.id === v);
                   // The service's support group is the usual first stop.
-                  set("serviceId", v, !values.assignmentGroupId && svc?.supportGroupId ? { assignmentGroupId: svc.supportGroupId } : {});
+                  set("serviceId", v, isStaff && !values.assignmentGroupId && svc?.supportGroupId ? { assignmentGroupId: svc.supportGroupId } : {});
                 }}
                 searchable
                 clearable
@@ -217,33 +221,37 @@ export function NewIncidentPage() {
                 error={errors.subcategoryId}
               />
             </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 6 }}>
-              <Select
-                label={t("field.assignmentGroup")}
-                data={(groups.data ?? []).map((g) => ({ value: g.id, label: g.name }))}
-                value={values.assignmentGroupId}
-                onChange={(v) => {
-                  const next = groups.data?.find((g) => g.id === v);
-                  set("assignmentGroupId", v, values.assigneeId && next && !next.memberIds.includes(values.assigneeId) ? { assigneeId: null } : {});
-                }}
-                searchable
-                clearable
-                error={errors.assignmentGroupId}
-              />
-            </Grid.Col>
-            <Grid.Col span={{ base: 12, sm: 6 }}>
-              <Select
-                label={t("field.assignee")}
-                description={group ? t("create.assigneeHint") : undefined}
-                data={agents.map((u) => ({ value: u.id, label: u.name }))}
-                value={values.assigneeId}
-                onChange={(v) => set("assigneeId", v)}
-                searchable
-                clearable
-                nothingFoundMessage={t("create.nobodyFound")}
-                error={errors.assigneeId}
-              />
-            </Grid.Col>
+            {isStaff && (
+              <>
+                <Grid.Col span={{ base: 12, sm: 6 }}>
+                  <Select
+                    label={t("field.assignmentGroup")}
+                    data={(groups.data ?? []).map((g) => ({ value: g.id, label: g.name }))}
+                    value={values.assignmentGroupId}
+                    onChange={(v) => {
+                      const next = groups.data?.find((g) => g.id === v);
+                      set("assignmentGroupId", v, values.assigneeId && next && !next.memberIds.includes(values.assigneeId) ? { assigneeId: null } : {});
+                    }}
+                    searchable
+                    clearable
+                    error={errors.assignmentGroupId}
+                  />
+                </Grid.Col>
+                <Grid.Col span={{ base: 12, sm: 6 }}>
+                  <Select
+                    label={t("field.assignee")}
+                    description={group ? t("create.assigneeHint") : undefined}
+                    data={agents.map((u) => ({ value: u.id, label: u.name }))}
+                    value={values.assigneeId}
+                    onChange={(v) => set("assigneeId", v)}
+                    searchable
+                    clearable
+                    nothingFoundMessage={t("create.nobodyFound")}
+                    error={errors.assigneeId}
+                  />
+                </Grid.Col>
+              </>
+            )}
           </Grid>
           <Group justify="flex-end">
             <Button variant="default" component={Link} to="/incidents">

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { INCIDENT_SORTS, INCIDENT_STATES } from "../../../../../contracts/incidents";
 import { PRIORITIES } from "../../../../../contracts/priority";
-import { useGroups, useStaff } from "../../reference/reference.api";
+import { useGroups, useIsStaff, useStaff } from "../../reference/reference.api";
 import type { IncidentSort } from "../incidents.api";
 import type { QueueSearch } from "./queue-search";
 
@@ -20,6 +20,7 @@ const join = (v: string[]) => (v.length ? v.join(",") : undefined);
 /** The queue's filter bar; every change lands in the URL. */
 export function QueueFilters({ search, onChange }: Props) {
   const { t } = useTranslation();
+  const isStaff = useIsStaff();
   const groups = useGroups();
   const staff = useStaff();
   const [text, setText] = useState(search.q ?? "");
@@ -78,28 +79,32 @@ export function QueueFilters({ search, onChange }: Props) {
           clearable
         />
       </Grid.Col>
-      <Grid.Col span={{ base: 12, sm: 4, lg: 2 }}>
-        <MultiSelect
-          label={t("queue.groupFilter")}
-          placeholder={search.group ? undefined : t("queue.anyGroup")}
-          data={groupOptions}
-          value={csv(search.group)}
-          onChange={(v) => onChange({ group: join(v) })}
-          clearable
-          searchable
-        />
-      </Grid.Col>
-      <Grid.Col span={{ base: 12, sm: 4, lg: 2 }}>
-        <Select
-          label={t("queue.assigneeFilter")}
-          placeholder={t("queue.anyone")}
-          data={assigneeOptions}
-          value={search.assignee ?? null}
-          onChange={(v) => onChange({ assignee: v ?? undefined })}
-          clearable
-          searchable
-        />
-      </Grid.Col>
+      {isStaff && (
+        <>
+          <Grid.Col span={{ base: 12, sm: 4, lg: 2 }}>
+            <MultiSelect
+              label={t("queue.groupFilter")}
+              placeholder={search.group ? undefined : t("queue.anyGroup")}
+              data={groupOptions}
+              value={csv(search.group)}
+              onChange={(v) => onChange({ group: join(v) })}
+              clearable
+              searchable
+            />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 4, lg: 2 }}>
+            <Select
+              label={t("queue.assigneeFilter")}
+              placeholder={t("queue.anyone")}
+              data={assigneeOptions}
+              value={search.assignee ?? null}
+              onChange={(v) => onChange({ assignee: v ?? undefined })}
+              clearable
+              searchable
+            />
+          </Grid.Col>
+        </>
+      )}
     </Grid>
   );
 }

@@ -7,7 +7,7 @@ import { IconAdjustmentsHorizontal, IconDeviceFloppy, IconInbox, IconPlus, IconT
 import { useTranslation } from "react-i18next";
 import { api } from "../../../app/api";
 import { PageHeading } from "../../../app/page";
-import { useViews } from "../../reference/reference.api";
+import { useIsStaff, useViews } from "../../reference/reference.api";
 import { useIncidentQueue } from "../incidents.api";
 import { QueueFilters, SortSelect } from "./queue-filters";
 import { type QueueSearch, rememberQueueSearch, toQueueQuery } from "./queue-search";
@@ -42,6 +42,7 @@ export function QueuePage() {
 
   const update = (patch: Partial<QueueSearch>) => void navigate({ search: (s: QueueSearch) => ({ ...s, ...patch, view: undefined }), replace: true });
 
+  const isStaff = useIsStaff();
   const first = queue.data?.pages[0];
   const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
   const fmt = new Intl.NumberFormat(i18n.language);
@@ -71,9 +72,11 @@ export function QueuePage() {
               {t("queue.deleteView")}
             </Button>
           )}
-          <Button variant="default" leftSection={<IconDeviceFloppy size={16} aria-hidden />} onClick={saveModal.open}>
-            {t("queue.saveView")}
-          </Button>
+          {isStaff && (
+            <Button variant="default" leftSection={<IconDeviceFloppy size={16} aria-hidden />} onClick={saveModal.open}>
+              {t("queue.saveView")}
+            </Button>
+          )}
         </Group>
       </Group>
 

@@ -4,6 +4,7 @@ import { notifications } from "@mantine/notifications";
 import { IconLock, IconMessage } from "@tabler/icons-react";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useIsStaff } from "../../../reference/reference.api";
 import { INTERNAL_COLOR } from "../../../../app/theme";
 import { errorText } from "../../components/form-errors";
 import { addComment, useChildMutation } from "../../incidents.api";
@@ -12,6 +13,8 @@ type Kind = "public" | "internal";
 
 /** Adds a public comment or an internal work note; each keeps its own unsent text. */
 export function Composer({ incidentRef }: { incidentRef: string }) {
+  // Work notes are internal to the desk: requesters only comment.
+  const isStaff = useIsStaff();
   const { t } = useTranslation();
   const [kind, setKind] = useState<Kind>("public");
   const [text, setText] = useState<Record<Kind, string>>({ public: "", internal: "" });
@@ -47,18 +50,22 @@ export function Composer({ incidentRef }: { incidentRef: string }) {
     >
       <Tabs.List aria-label={t("activity.composer")} grow={!wide}>
         <Tabs.Tab value="public" leftSection={wide ? <IconMessage size={16} aria-hidden /> : undefined}>
-          {t("activity.commentTab")}
+          {isStaff ? t("activity.commentTab") : t("activity.commentTabRequester")}
         </Tabs.Tab>
-        <Tabs.Tab value="internal" leftSection={wide ? <IconLock size={16} aria-hidden /> : undefined} c={internal ? INTERNAL_COLOR : undefined}>
-          {t("activity.workNoteTab")}
-        </Tabs.Tab>
+        {isStaff && (
+          <Tabs.Tab value="internal" leftSection={wide ? <IconLock size={16} aria-hidden /> : undefined} c={internal ? INTERNAL_COLOR : undefined}>
+            {t("activity.workNoteTab")}
+          </Tabs.Tab>
+        )}
       </Tabs.List>
       <Tabs.Panel value={kind} pt="sm">
         <form onSubmit={submit} className={internal ? "composer-internal" : undefined}>
           <Stack gap="xs">
             <Textarea
               label={internal ? t("activity.workNoteLabel") : t("activity.commentLabel")}
-              placeholder={internal ? t("activity.workNotePlaceholder") : t("activity.commentPlaceholder")}
+              placeholder={
+                internal ? t("activity.workNotePlaceholder") : isStaff ? t("activity.commentPlaceholder") : t("activity.commentPlaceholderRequester")
+              }
               autosize
               minRows={3}
               maxRows={14}
