@@ -2,18 +2,12 @@ import { sql } from "kysely";
 import pg from "pg";
 import type { DbOrTx } from "../db/db";
 import type { Logger } from "../logger";
+import type { TLiveEvent } from "../../../contracts/live";
 
 const CHANNEL = "portico_live";
 
 /** A change that browsers should hear about; small, so it fits in a NOTIFY payload. */
-export interface LiveEvent {
-  type: string;
-  organizationId: string;
-  /** The record that changed. */
-  id: string;
-  number?: string;
-  version?: number;
-  actorId?: string | null;
+export interface LiveEvent extends TLiveEvent {
   /** Non-staff people allowed to hear it (e.g. the requester); staff of the organization always are. */
   audience?: string[];
 }

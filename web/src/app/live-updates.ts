@@ -4,15 +4,9 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { hasUnsavedEdits } from "../features/incidents/detail/use-incident-draft";
 import { incidentKeys } from "../features/incidents/incidents.api";
+import type { TLiveEvent } from "../../../contracts/live";
 
-interface WorkItemEvent {
-  type: string;
-  organizationId: string;
-  id: string;
-  number?: string;
-  version?: number;
-  actorId?: string | null;
-}
+type WorkItemEvent = TLiveEvent;
 
 /**
  * Listens to /api/v1/events and keeps what is on screen current: the queue refetches, an open
