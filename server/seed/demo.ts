@@ -1,7 +1,7 @@
 import type { Actor, Deps } from "../deps";
 import { withTx } from "../platform/db/db";
 import { hashPassword } from "../modules/identity/password";
-import { insertGroup, insertUser, setGroupMembers } from "../modules/identity/identity.repo";
+import { findFirstOrganizationId, insertGroup, insertOrganization, insertUser, setGroupMembers } from "../modules/identity/identity.repo";
 import { createIncident, transitionIncident, updateIncident } from "../modules/incidents/incident.service";
 import { insertCategory, insertService } from "../modules/reference/reference.repo";
 import { addComment } from "../modules/work-items/work-item.service";
@@ -16,24 +16,13 @@ export const DEMO_LOGINS = [
 
 /** Has the database any organization yet? */
 export async function isEmpty(deps: Deps): Promise<boolean> {
-  const r = await deps.db.selectFrom("organizations").select("id").limit(1).executeTakeFirst();
-  return !r;
-}
-
-/** Creates an organization and returns its id. */
-export async function createOrganization(deps: Deps, name: string, slug: string): Promise<string> {
-  const r = await deps.db
-    .insertInto("organizations")
-    .values({ name, slug, settings: JSON.stringify({}) })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return r.id;
+  return !(await findFirstOrganizationId(deps.db));
 }
 
 /** Demo data: two organizations (kept strictly apart), agents, groups, services, categories and incidents in every state. */
 export async function seedDemo(deps: Deps): Promise<void> {
   const hash = await hashPassword(DEMO_PASSWORD);
-  const orgId = await createOrganization(deps, "Acme Corporation", "acme");
+  const orgId = await insertOrganization(deps.db, { name: "Acme Corporation", slug: "acme" });
   const ids = await withTx(deps.db, async (tx) => {
     const u: Record<string, string> = {};
     const people = [
@@ -252,7 +241,7 @@ export async function seedDemo(deps: Deps): Promise<void> {
   }
 
   // A second customer organization, to show that organizations never see each other's records.
-  const globex = await createOrganization(deps, "Globex", "globex");
+  const globex = await insertOrganization(deps.db, { name: "Globex", slug: "globex" });
   await withTx(deps.db, async (tx) => {
     const agent = await insertUser(tx, { organizationId: globex, email: "hank@globex.test", name: "Hank Globex", role: "agent", passwordHash: hash });
     const grp = await insertGroup(tx, { organizationId: globex, name: "Globex Desk", description: "", email: null });

@@ -321,3 +321,15 @@ export async function purgeExpired(db: DbOrTx): Promise<{ sessions: number; keys
 export async function removeFromAllGroups(db: DbOrTx, userId: string): Promise<void> {
   await db.deleteFrom("group_members").where("user_id", "=", userId).execute();
 }
+
+/** Creates an organization (tenant) and returns its id. */
+export async function insertOrganization(db: DbOrTx, o: { name: string; slug: string }): Promise<string> {
+  const r = await db.insertInto("organizations").values({ name: o.name, slug: o.slug, settings: "{}" }).returning("id").executeTakeFirstOrThrow();
+  return r.id;
+}
+
+/** The oldest organization, if any (where a lone installation's first admin belongs). */
+export async function findFirstOrganizationId(db: DbOrTx): Promise<string | undefined> {
+  const r = await db.selectFrom("organizations").select("id").orderBy("created_at").limit(1).executeTakeFirst();
+  return r?.id;
+}

@@ -324,12 +324,7 @@ export async function ensureInitialAdmin(deps: Deps, email: string, password: st
   if (await repo.findUserForLogin(deps.db, email)) return false;
   const passwordHash = await hashPassword(password);
   return withTx(deps.db, async (tx) => {
-    let org = await tx.selectFrom("organizations").select("id").orderBy("created_at").limit(1).executeTakeFirst();
-    org ??= await tx
-      .insertInto("organizations")
-      .values({ name: "Default organization", slug: "default", settings: "{}" })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const org = { id: (await repo.findFirstOrganizationId(tx)) ?? (await repo.insertOrganization(tx, { name: "Default organization", slug: "default" })) };
     const u = await repo.insertUser(tx, { organizationId: org.id, email, name: "Administrator", role: "admin", passwordHash });
     await repo.insertAudit(tx, {
       organizationId: org.id,

@@ -50,37 +50,13 @@ export interface LockedIncident extends IncidentFields {
   service_id: string | null;
 }
 
-const person = (alias: string) =>
-  sql`case when ${sql.ref(`${alias}.id`)} is null then null else json_build_object('id', ${sql.ref(`${alias}.id`)}, 'name', ${sql.ref(`${alias}.name`)}, 'email', ${sql.ref(`${alias}.email`)}) end`;
-const ref = (alias: string) =>
-  sql`case when ${sql.ref(`${alias}.id`)} is null then null else json_build_object('id', ${sql.ref(`${alias}.id`)}, 'name', ${sql.ref(`${alias}.name`)}) end`;
-
-/** The joined columns every incident read needs (named helpers, visible SQL). */
-const DETAIL_SELECT = sql`
-  w.id, w.organization_id, w.number, w.title, w.description, w.state, w.impact, w.urgency, w.priority, w.channel,
-  w.requester_id, w.assignee_id, w.assignment_group_id,
-  ${person("rq")} as requester, ${person("asg")} as assignee, ${person("cb")} as created_by,
-  ${ref("g")} as assignment_group, ${ref("s")} as service, ${ref("c")} as category, ${ref("sc")} as subcategory,
-  i.hold_reason, i.resolution_code, i.resolution_notes, i.reopen_count,
-  w.created_at, w.updated_at, w.resolved_at, w.closed_at, w.version`;
-
-const DETAIL_JOINS = sql`
-  join incidents i on i.work_item_id = w.id
-  join users rq on rq.id = w.requester_id
-  left join users asg on asg.id = w.assignee_id
-  left join users cb on cb.id = w.created_by_id
-  left join groups g on g.id = w.assignment_group_id
-  left join services s on s.id = w.service_id
-  left join categories c on c.id = w.category_id
-  left join categories sc on sc.id = w.subcategory_id`;
-
 const personOf = (col: string) => sql`(select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from users u where u.id = ${sql.ref(col)})`;
 const refOf = (table: "groups" | "services" | "categories", col: string) =>
   sql`(select json_build_object('id', x.id, 'name', x.name) from ${sql.table(table)} x where x.id = ${sql.ref(col)})`;
 
 /**
- * DETAIL_SELECT's columns over `w` (a work item) and `i` (its incident row) with the references looked up
- * by scalar subqueries instead of seven joins: the same JSON and nulls, but planned in ~1 ms instead of 3-12 ms.
+ * Every column an incident read presents, over `w` (a work item) and `i` (its incident row), with the
+ * references looked up by scalar subqueries rather than seven joins: planned in ~1 ms instead of 3-12 ms.
  */
 const ROW_SELECT = sql`
   w.id, w.organization_id, w.number, w.title, w.description, w.state, w.impact, w.urgency, w.priority, w.channel,
@@ -145,7 +121,7 @@ export async function insertIncident(db: DbOrTx, n: NewIncident): Promise<Incide
 
 /** One incident with everything the detail page shows, scoped to the organization. */
 export async function findIncident(db: DbOrTx, orgId: string, id: string): Promise<IncidentRow | undefined> {
-  const r = await sql<IncidentRow>`select ${DETAIL_SELECT} from work_items w ${DETAIL_JOINS}
+  const r = await sql<IncidentRow>`select ${ROW_SELECT} from work_items w join incidents i on i.work_item_id = w.id
     where w.organization_id = ${orgId} and w.id = ${id} and w.type = 'incident'`.execute(db);
   return r.rows[0];
 }
@@ -159,6 +135,12 @@ export async function lockIncident(db: DbOrTx, orgId: string, id: string): Promi
     where w.organization_id = ${orgId} and w.id = ${id} and w.type = 'incident'
     for update of w, i`.execute(db);
   return r.rows[0];
+}
+
+/** The organization of a work item, whoever asks (for jobs that act without a caller). */
+export async function findItemOrganization(db: DbOrTx, id: string): Promise<string | undefined> {
+  const r = await db.selectFrom("work_items").select("organization_id").where("id", "=", id).executeTakeFirst();
+  return r?.organization_id;
 }
 
 /** Looks up the priority for an impact/urgency in the organization's matrix. */

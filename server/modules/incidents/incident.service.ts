@@ -17,7 +17,7 @@ import { enqueueJob, removeJob } from "../../platform/jobs/queue";
 import { DEFAULT_SETTINGS, effectiveSettings } from "../admin/admin.service";
 import { runIdempotent } from "../work-items/idempotency";
 import { isStaffActor } from "../work-items/work-item.policy";
-import { addWatcher, insertTimeline, isWatcher, type Change } from "../work-items/work-item.repo";
+import { addWatcher, type Change, findOrgUser, insertTimeline, isWatcher } from "../work-items/work-item.repo";
 import { announce, findVisibleItem } from "../work-items/work-item.service";
 import { presentIncident, presentIncidentSummary } from "./incident.presenter";
 import * as repo from "./incident.repo";
@@ -91,7 +91,7 @@ export async function createIncident(deps: Deps, actor: Actor, input: TCreateInc
         timelineData: { channel, impact: input.impact, urgency: input.urgency },
       });
       for (const w of new Set(input.watcherIds ?? [])) {
-        const ok = await tx.selectFrom("users").select("id").where("id", "=", w).where("organization_id", "=", actor.organizationId).executeTakeFirst();
+        const ok = await findOrgUser(tx, actor.organizationId, w);
         if (!ok) throw invalidField("body.watcherIds", "every watcher must be a person of this organization");
         await addWatcher(tx, actor.organizationId, row.id, w);
       }
@@ -109,9 +109,14 @@ export async function createIncident(deps: Deps, actor: Actor, input: TCreateInc
 /** One incident as the caller may see it. */
 export async function getIncident(deps: Deps, actor: Actor, ref: string): Promise<TIncident> {
   const core = await findVisibleItem(deps.db, actor, ref, { type: "incident" });
+  return presentById(deps, actor, core.id);
+}
+
+/** Reads and presents an incident whose visibility to the actor is already established. */
+async function presentById(deps: Deps, actor: Actor, id: string): Promise<TIncident> {
   const [row, watching, settings] = await Promise.all([
-    repo.findIncident(deps.db, actor.organizationId, core.id),
-    isWatcher(deps.db, core.id, actor.userId),
+    repo.findIncident(deps.db, actor.organizationId, id),
+    isWatcher(deps.db, id, actor.userId),
     effectiveSettings(deps.db, actor.organizationId),
   ]);
   if (!row) throw notFound("Incident");
@@ -192,9 +197,10 @@ async function applyToLocked(tx: Tx, actor: Actor, row: repo.LockedIncident, pat
   let effectiveAction = action;
   if (!effectiveAction && row.state === "new" && core.assignee_id) effectiveAction = "start";
 
-  const settings = await effectiveSettings(tx, row.organization_id);
   let toState: IncidentState | null = null;
   if (effectiveAction) {
+    // The reopen window bounds reopening and schedules the auto-close: only transitions need it.
+    const settings = await effectiveSettings(tx, row.organization_id);
     const check = checkTransition(effectiveAction, {
       state: row.state,
       isStaff: staff,
@@ -319,7 +325,8 @@ export async function updateIncident(deps: Deps, actor: Actor, ref: string, patc
     await applyToLocked(tx, actor, row, patch, action);
     return row.id;
   });
-  return getIncident(deps, actor, id);
+  // The write above found the incident visible to the caller: no need to look it up again.
+  return presentById(deps, actor, id);
 }
 
 /** Runs one workflow action (start, hold, resume, resolve, close, cancel, reopen). */
@@ -338,7 +345,8 @@ export async function transitionIncident(deps: Deps, actor: Actor, ref: string, 
     );
     return row.id;
   });
-  return getIncident(deps, actor, id);
+  // The write above found the incident visible to the caller: no need to look it up again.
+  return presentById(deps, actor, id);
 }
 
 function encodeCursor(values: unknown[]): string {
@@ -404,9 +412,9 @@ export async function listIncidents(deps: Deps, actor: Actor, q: TListIncidentsQ
 /** Closes a resolved incident whose reopen window has passed (the auto-close job). */
 export async function autoCloseIncident(deps: Deps, incidentId: string, resolvedAt: string): Promise<boolean> {
   return withTx(deps.db, async (tx) => {
-    const core = await tx.selectFrom("work_items").select(["organization_id"]).where("id", "=", incidentId).executeTakeFirst();
-    if (!core) return false;
-    const row = await repo.lockIncident(tx, core.organization_id, incidentId);
+    const orgId = await repo.findItemOrganization(tx, incidentId);
+    if (!orgId) return false;
+    const row = await repo.lockIncident(tx, orgId, incidentId);
     // Reopened or already closed since the job was queued: nothing to do.
     if (row?.state !== "resolved" || !row.resolved_at || Math.abs(row.resolved_at.getTime() - Date.parse(resolvedAt)) > 1) return false;
     const version = await repo.updateIncidentRow(tx, row.id, { state: "closed", closed_at: new Date() }, {});

@@ -183,6 +183,17 @@ export function listWatchers(db: DbOrTx, itemId: string) {
     .execute();
 }
 
+/** A person's reference (id, name, email) as responses show authors. */
+export function findPersonRef(db: DbOrTx, userId: string) {
+  return db.selectFrom("users").select(["id", "name", "email"]).where("id", "=", userId).executeTakeFirstOrThrow();
+}
+
+/** The ids of an item's watchers. */
+export async function listWatcherIds(db: DbOrTx, itemId: string): Promise<string[]> {
+  const rows = await db.selectFrom("watchers").select("user_id").where("work_item_id", "=", itemId).execute();
+  return rows.map((r) => r.user_id);
+}
+
 /** Is this person an active member of the organization (for watchers, requesters)? */
 export function findOrgUser(db: DbOrTx, orgId: string, userId: string) {
   return db

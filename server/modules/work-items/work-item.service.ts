@@ -6,7 +6,7 @@ import { AppError, invalidField, notFound } from "../../platform/http/errors";
 import { publishLive } from "../../platform/live/live";
 import { runIdempotent } from "./idempotency";
 import * as repo from "./work-item.repo";
-import { canSeeInternal, isStaffActor } from "./work-item.policy";
+import { canSeeInternal, canView, isStaffActor } from "./work-item.policy";
 
 const TYPE_LABEL: Record<string, string> = { incident: "Incident" };
 
@@ -15,7 +15,9 @@ export async function findVisibleItem(db: DbOrTx, actor: Actor, ref: string, opt
   const item = await repo.findItemCore(db, actor.organizationId, ref, opts);
   const label = TYPE_LABEL[opts.type ?? ""] ?? "Work item";
   if (!item) throw notFound(label);
-  if (!isStaffActor(actor) && item.requester_id !== actor.userId && !(await repo.isWatcher(db, item.id, actor.userId))) throw notFound(label);
+  // Ask whether the caller watches only when nothing else already lets them see it.
+  const watching = !isStaffActor(actor) && item.requester_id !== actor.userId && (await repo.isWatcher(db, item.id, actor.userId));
+  if (!canView(actor, item, watching)) throw notFound(label);
   return item;
 }
 
@@ -28,9 +30,7 @@ export async function announce(
   type = "work_item.updated",
   knownWatchers?: string[],
 ) {
-  const watchers = knownWatchers
-    ? knownWatchers.map((user_id) => ({ user_id }))
-    : await db.selectFrom("watchers").select("user_id").where("work_item_id", "=", item.id).execute();
+  const watchers = knownWatchers ?? (await repo.listWatcherIds(db, item.id));
   await publishLive(db, {
     type,
     organizationId: item.organization_id,
@@ -38,7 +38,7 @@ export async function announce(
     number: item.number,
     version,
     actorId,
-    audience: [item.requester_id, ...watchers.map((w) => w.user_id)],
+    audience: [item.requester_id, ...watchers],
   });
 }
 
@@ -62,7 +62,7 @@ export async function addComment(deps: Deps, actor: Actor, ref: string, type: st
     });
     const version = await repo.touchItem(tx, item.id);
     await announce(tx, item, version, actor.userId);
-    const author = await tx.selectFrom("users").select(["id", "name", "email"]).where("id", "=", actor.userId).executeTakeFirstOrThrow();
+    const author = await repo.findPersonRef(tx, actor.userId);
     return { id: c.id, body, visibility, author, createdAt: iso(c.created_at) };
   });
 }
@@ -156,7 +156,7 @@ export async function addAttachment(
     });
     const version = await repo.touchItem(tx, item.id);
     await announce(tx, item, version, actor.userId);
-    const who = await tx.selectFrom("users").select(["id", "name", "email"]).where("id", "=", actor.userId).executeTakeFirstOrThrow();
+    const who = await repo.findPersonRef(tx, actor.userId);
     return {
       id: a.id,
       filename,

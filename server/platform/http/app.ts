@@ -133,9 +133,8 @@ export async function createHttpApp(opts: AppOptions): Promise<App> {
       const file = req.url.split("?")[0];
       const candidate = path.join(dist, path.normalize(file).replace(/^(\.\.[/\\])+/, ""));
       if (candidate.startsWith(dist) && fs.existsSync(candidate) && fs.statSync(candidate).isFile()) {
-        return reply
-          .header("cache-control", file.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache")
-          .sendFile(path.relative(dist, candidate));
+        // Caching comes from the static plugin's options (maxAge, setHeaders): sendFile applies them.
+        return reply.sendFile(path.relative(dist, candidate));
       }
       return spa(req, reply);
     });
