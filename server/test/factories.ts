@@ -75,3 +75,8 @@ export async function createDesk(deps: Deps) {
   const requester2 = await createUser(deps, org.id, "requester");
   return { org, group, admin, agent, agent2, requester, requester2 };
 }
+
+/** The audit events written for one action on one record. */
+export function auditEvents(deps: Deps, action: string, entityId: string) {
+  return deps.db.selectFrom("audit_events").selectAll().where("action", "=", action).where("entity_id", "=", entityId).execute();
+}

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../deps";
 import type { App } from "../../platform/http/app";
-import { addMember, createDesk, createGroup, createOrg, createUser, TEST_PASSWORD } from "../../test/factories";
+import { auditEvents, addMember, createDesk, createGroup, createOrg, createUser, TEST_PASSWORD } from "../../test/factories";
 import { closeTestApp, http, testApp, testDeps, uniq } from "../../test/harness";
 import { hashSecret } from "./tokens";
 
@@ -47,10 +47,6 @@ async function session(email: string) {
   return { cookie: r.cookie as string, csrf: r.body.csrfToken as string };
 }
 
-function auditRows(action: string, entityId: string) {
-  return deps.db.selectFrom("audit_events").selectAll().where("action", "=", action).where("entity_id", "=", entityId).execute();
-}
-
 const SOME_UUID = "00000000-0000-4000-8000-000000000000";
 
 describe("POST /api/v1/auth/login", () => {
@@ -71,7 +67,7 @@ describe("POST /api/v1/auth/login", () => {
     expect(row.csrf_token).toBe(r.body.csrfToken);
     expect(Buffer.compare(row.token_hash, hashSecret(secret))).toBe(0);
     expect(row.token_hash.toString("utf8")).not.toContain(secret);
-    expect(await auditRows("auth.login", u.id)).toHaveLength(1);
+    expect(await auditEvents(deps, "auth.login", u.id)).toHaveLength(1);
   });
 
   it("matches the email case-insensitively and trims it", async () => {
@@ -94,7 +90,7 @@ describe("POST /api/v1/auth/login", () => {
       expect(r.setCookie).toBeUndefined();
     }
     expect(unknown.body.error.message).toBe(wrong.body.error.message);
-    const failed = await auditRows("auth.login_failed", u.id);
+    const failed = await auditEvents(deps, "auth.login_failed", u.id);
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ actor_id: u.id, organization_id: org.id });
     const anon = await deps.db
@@ -262,7 +258,7 @@ describe("session cookie and CSRF", () => {
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe("UNAUTHENTICATED");
     expect(await deps.db.selectFrom("sessions").select("id").where("user_id", "=", u.id).execute()).toHaveLength(0);
-    expect(await auditRows("auth.logout", u.id)).toHaveLength(1);
+    expect(await auditEvents(deps, "auth.logout", u.id)).toHaveLength(1);
   });
 
   it("ends only the session that logs out", async () => {
@@ -299,7 +295,7 @@ describe("personal API tokens", () => {
     expect(Buffer.compare(row.token_hash, hashSecret(secret))).toBe(0);
     expect(row.token_hash.toString("utf8")).not.toBe(secret);
     expect(JSON.stringify(row)).not.toContain(secret.slice(10));
-    expect(await auditRows("token.created", created.body.id)).toHaveLength(1);
+    expect(await auditEvents(deps, "token.created", created.body.id)).toHaveLength(1);
   });
 
   it("authenticates with Authorization: Bearer until revoked", async () => {
@@ -321,7 +317,7 @@ describe("personal API tokens", () => {
     expect(list.body.items.map((t: { id: string }) => t.id)).not.toContain(created.body.id);
     // Revoking twice: nothing left to revoke.
     expect((await http(app, u).delete(`/api/v1/me/tokens/${created.body.id}`)).status).toBe(404);
-    expect(await auditRows("token.revoked", created.body.id)).toHaveLength(1);
+    expect(await auditEvents(deps, "token.revoked", created.body.id)).toHaveLength(1);
   });
 
   it("refuses an expired token", async () => {
@@ -497,7 +493,7 @@ describe("users", () => {
     const row = await deps.db.selectFrom("users").selectAll().where("id", "=", r.body.id).executeTakeFirstOrThrow();
     expect(row.organization_id).toBe(desk.org.id);
     expect(row.password_hash).not.toContain("a long enough password");
-    expect(await auditRows("user.created", r.body.id)).toHaveLength(1);
+    expect(await auditEvents(deps, "user.created", r.body.id)).toHaveLength(1);
     const signIn = await login(email, "a long enough password");
     expect(signIn.status).toBe(200);
     expect(signIn.body.user.organization.id).toBe(desk.org.id);
@@ -553,7 +549,7 @@ describe("users", () => {
     expect((await http(app, { cookie: s.cookie }).get("/api/v1/me")).status).toBe(401);
     expect((await login(desk.requester.email, TEST_PASSWORD)).status).toBe(401);
     expect((await login(desk.requester.email, "another good password")).status).toBe(200);
-    const audit = await auditRows("user.updated", desk.requester.id);
+    const audit = await auditEvents(deps, "user.updated", desk.requester.id);
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit[0].data)).not.toContain("another good password");
   });
@@ -621,7 +617,7 @@ describe("groups", () => {
     const members = await deps.db.selectFrom("group_members").select(["user_id", "organization_id"]).where("group_id", "=", r.body.id).execute();
     expect(members.map((m) => m.user_id).sort()).toEqual([desk.agent.id, desk.admin.id].sort());
     expect(members.every((m) => m.organization_id === desk.org.id)).toBe(true);
-    expect(await auditRows("group.created", r.body.id)).toHaveLength(1);
+    expect(await auditEvents(deps, "group.created", r.body.id)).toHaveLength(1);
     // Same name again (any case) conflicts.
     expect((await http(app, desk.admin).post("/api/v1/groups", { name: "NETWORK" })).status).toBe(409);
   });
