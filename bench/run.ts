@@ -10,6 +10,7 @@ import { machineFacts } from "./lib/machine";
 import { dropPgbenchTable, preparePgbench, runPgbench } from "./lib/pgbench";
 import { appendResults, type RunReport, renderSection, renderSummary } from "./lib/report";
 import { killAllServers, type PorticoServer, startPortico } from "./lib/server";
+import { BENCH_PARTS } from "./parts";
 
 const env = process.env;
 const SECONDS = Number(env.BENCH_SECONDS ?? 15);
@@ -19,7 +20,11 @@ const SCALES = (env.BENCH_SCALES ?? "100000,1000000")
   .split(",")
   .map(Number)
   .filter((n) => n > 0);
-const PARTS = (env.BENCH_PARTS ?? "pgbench,creates,queue").split(",").map((s) => s.trim());
+const FOUNDATION_PARTS = ["pgbench", "creates", "queue"];
+const PARTS = (env.BENCH_PARTS ?? FOUNDATION_PARTS.join(","))
+  .split(",")
+  .map((s) => s.trim())
+  .flatMap((p) => (p === "all" ? [...FOUNDATION_PARTS, ...Object.keys(BENCH_PARTS)] : [p]));
 const OTHER_ORGS = 4;
 const OTHER_ORG_ROWS = 12_500;
 const RESULTS = path.resolve(env.BENCH_RESULTS ?? "bench/RESULTS.md");
@@ -86,6 +91,24 @@ async function main(): Promise<void> {
         report.pgbench.push(await runPgbench(opened.url, clients, 2, SECONDS));
       }
       await dropPgbenchTable(opened.url);
+    }
+
+    const unknown = PARTS.filter((p) => !FOUNDATION_PARTS.includes(p) && !(p in BENCH_PARTS));
+    if (unknown.length > 0)
+      throw new Error(`unknown bench part(s): ${unknown.join(", ")} (known: ${[...FOUNDATION_PARTS, ...Object.keys(BENCH_PARTS)].join(", ")})`);
+    const extraSections: string[] = [];
+    for (const name of PARTS.filter((p) => p in BENCH_PARTS)) {
+      say(`part ${name}…`);
+      const part = await BENCH_PARTS[name]();
+      extraSections.push(await part.run({ url: opened.url, say, log, seconds: SECONDS }));
+    }
+    if (!PARTS.includes("creates") && !PARTS.includes("queue")) {
+      report.seconds = (Date.now() - started) / 1000;
+      const section = [renderSection(report), ...extraSections].join("\n");
+      appendResults(RESULTS, section);
+      console.log(extraSections.join("\n"));
+      console.log(`\nAppended to ${path.relative(process.cwd(), RESULTS)}.`);
+      return;
     }
 
     let meta = opened.reused ? await readMeta(opened.url) : null;
@@ -156,7 +179,7 @@ async function main(): Promise<void> {
     await server.stop();
     server = null;
     report.seconds = (Date.now() - started) / 1000;
-    appendResults(RESULTS, renderSection(report));
+    appendResults(RESULTS, [renderSection(report), ...extraSections].join("\n"));
     console.log(renderSummary(report));
     console.log(`\nAppended to ${path.relative(process.cwd(), RESULTS)}.`);
   } finally {

@@ -15,7 +15,11 @@ import { registerReferenceRoutes } from "./modules/reference/reference.routes";
 import { registerAttachmentRoutes } from "./modules/work-items/work-item.routes";
 
 /** Every job the worker runs, from every module. */
-export const JOBS: JobDefinition<any, Deps>[] = [autoCloseJob, purgeExpiredJob];
+// biome-ignore format: one entry per line, so practices built side by side merge cleanly
+export const JOBS: JobDefinition<any, Deps>[] = [
+  autoCloseJob,
+  purgeExpiredJob,
+];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
 

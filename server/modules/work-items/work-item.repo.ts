@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DbOrTx } from "../../platform/db/db";
+import type { WorkItemType } from "../../platform/db/schema";
 
 export type Change = { field: string; from: unknown; to: unknown };
 
@@ -17,7 +18,7 @@ export async function findItemCore(db: DbOrTx, orgId: string, ref: string, opts:
     .select(["id", "organization_id", "type", "number", "title", "state", "requester_id", "assignee_id", "assignment_group_id", "version"])
     .where("organization_id", "=", orgId);
   q = isUuid(ref) ? q.where("id", "=", ref) : q.where("number", "=", ref.toUpperCase());
-  if (opts.type) q = q.where("type", "=", opts.type as "incident");
+  if (opts.type) q = q.where("type", "=", opts.type as WorkItemType);
   if (opts.forUpdate) q = q.forUpdate();
   return q.executeTakeFirst();
 }

@@ -8,7 +8,14 @@ import { runIdempotent } from "./idempotency";
 import * as repo from "./work-item.repo";
 import { canSeeInternal, canView, isStaffActor } from "./work-item.policy";
 
-const TYPE_LABEL: Record<string, string> = { incident: "Incident" };
+const TYPE_LABEL: Record<string, string> = {
+  incident: "Incident",
+  request: "Request",
+  request_task: "Task",
+  problem: "Problem",
+  change: "Change",
+  change_task: "Change task",
+};
 
 /** Loads an item the actor may see (404 otherwise — never reveal another organization's records). */
 export async function findVisibleItem(db: DbOrTx, actor: Actor, ref: string, opts: { forUpdate?: boolean; type?: string } = {}): Promise<repo.ItemCore> {

@@ -3,12 +3,14 @@ import { type Migration, type MigrationProvider, Migrator } from "kysely/migrati
 import * as m001 from "./migrations/20261125040000-create-identity";
 import * as m002 from "./migrations/20261125040100-create-work-items";
 import * as m003 from "./migrations/20261125060000-tune-queue-indexes";
+import * as m004 from "./migrations/20261125070000-open-work-item-types";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
   "20261125040000-create-identity": m001,
   "20261125040100-create-work-items": m002,
   "20261125060000-tune-queue-indexes": m003,
+  "20261125070000-open-work-item-types": m004,
 };
 
 class StaticProvider implements MigrationProvider {

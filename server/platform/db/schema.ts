@@ -121,7 +121,7 @@ export interface PriorityMatrixTable {
 export interface WorkItemsTable {
   id: Generated<string>;
   organization_id: string;
-  type: "incident";
+  type: WorkItemType;
   number: string;
   title: string;
   description: Generated<string>;
@@ -232,6 +232,14 @@ export interface SavedViewsTable {
   created_at: Timestamp;
 }
 
+/** Every practice built on the work-item core (numbers: INC, REQ, TASK, PRB, CHG, CTASK). */
+export type WorkItemType = "incident" | "request" | "request_task" | "problem" | "change" | "change_task";
+
+/**
+ * Every table Kysely knows. Modules added after the foundation declare their own tables beside their
+ * repos with `declare module "../../platform/db/schema" { interface Database { … } }` (interface
+ * merging), so practices never edit this file to exist side by side.
+ */
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;

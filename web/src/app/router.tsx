@@ -51,7 +51,16 @@ const queueRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incid
 const newIncidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents/new", component: NewIncidentPage });
 const incidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents/$incidentId", component: IncidentDetailPage });
 
-const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren([indexRoute, queueRoute, newIncidentRoute, incidentRoute])]);
+// One line per route: practices add theirs here.
+// biome-ignore format: one route per line, so practices built side by side merge cleanly
+const agentChildren = [
+  indexRoute,
+  queueRoute,
+  newIncidentRoute,
+  incidentRoute,
+];
+
+const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren)]);
 
 export const router = createRouter({
   routeTree,

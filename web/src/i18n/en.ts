@@ -23,6 +23,10 @@ export const en = {
     signOut: "Sign out",
     signedOut: "You are signed out.",
   },
+  nav: {
+    work: "Work",
+    incidents: "Incidents",
+  },
   shell: {
     mainNav: "Main navigation",
     views: "Views",

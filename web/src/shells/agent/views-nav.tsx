@@ -5,6 +5,8 @@ import { NavLinkLink } from "../../app/links";
 import { useTranslation } from "react-i18next";
 import { viewToSearch } from "../../features/incidents/queue/queue-search";
 import { type TSavedView, useViews } from "../../features/reference/reference.api";
+import { useAuth } from "../../app/auth";
+import { PRACTICE_LINKS } from "./practice-nav";
 
 const BUILT_IN_ICONS: Record<string, typeof IconList> = {
   "builtin:my-open": IconUserCheck,
@@ -28,7 +30,35 @@ function ViewLink({ view, active }: { view: TSavedView; active: boolean }) {
   );
 }
 
-/** The sidebar: built-in views, then the person's own and shared saved views. */
+/** The practices an agent works in (incidents, requests, problems, …), one link each. */
+function PracticeNav({ pathname }: { pathname: string }) {
+  const { t } = useTranslation();
+  const { state } = useAuth();
+  const isAdmin = state.status === "signedIn" && state.user.role === "admin";
+  return (
+    <section aria-label={t("nav.work")}>
+      <Text size="xs" fw={700} tt="uppercase" c="dimmed" px="sm" mb={4}>
+        {t("nav.work")}
+      </Text>
+      {PRACTICE_LINKS.filter((l) => isAdmin || !l.adminOnly).map((l) => {
+        const active = pathname === l.to || pathname.startsWith(`${l.to}/`);
+        return (
+          <NavLinkLink
+            key={l.to}
+            to={l.to}
+            label={String(t(l.labelKey as never, { defaultValue: l.to }))}
+            active={active}
+            aria-current={active ? "page" : undefined}
+            leftSection={<l.icon size={18} aria-hidden />}
+            variant="light"
+          />
+        );
+      })}
+    </section>
+  );
+}
+
+/** The sidebar: the practices, then built-in views, then the person's own and shared saved views. */
 export function ViewsNav() {
   const { t } = useTranslation();
   const views = useViews();
@@ -44,6 +74,7 @@ export function ViewsNav() {
   return (
     <ScrollArea type="auto">
       <Stack gap="md">
+        <PracticeNav pathname={location.pathname} />
         {sections
           .filter(([, list]) => list.length > 0)
           .map(([title, list]) => (

@@ -1,0 +1,18 @@
+import { IconAlertTriangle, type IconProps } from "@tabler/icons-react";
+import type { ComponentType } from "react";
+
+/** One entry of the agent sidebar's "Work" section: a practice's list page. */
+export interface PracticeLink {
+  /** Router path of the practice's list page. */
+  to: string;
+  /** i18n key of the label. */
+  labelKey: `nav.${string}`;
+  icon: ComponentType<IconProps>;
+  /** Only admins see it (configuration pages). */
+  adminOnly?: boolean;
+}
+
+// biome-ignore format: one line per practice, so practices built side by side merge cleanly
+export const PRACTICE_LINKS: PracticeLink[] = [
+  { to: "/incidents", labelKey: "nav.incidents", icon: IconAlertTriangle },
+];
