@@ -82,6 +82,16 @@ export const ZTransitionRequest = z.object({
   resolutionCode: ZResolutionCode.optional().describe("Required for resolve"),
   resolutionNotes: z.string().trim().min(1).max(20_000).optional().describe("Required for resolve"),
   reason: z.string().trim().min(1).max(5_000).optional().describe("Required for reopen and cancel"),
+  /** Resolve: also resolve the open child incidents with the same resolution. */
+  resolveChildren: z.boolean().optional().describe("Resolve: also resolve the open child incidents, with the same resolution"),
+  /** Resolve: resolve although child items stay open; the reason is recorded on the timeline. */
+  childrenOverrideReason: z
+    .string()
+    .trim()
+    .min(1)
+    .max(5_000)
+    .optional()
+    .describe("Resolve: why the parent may be resolved while children stay open (recorded)"),
   version: z.number().int().positive().optional(),
 });
 export type TTransitionRequest = z.infer<typeof ZTransitionRequest>;

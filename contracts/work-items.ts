@@ -34,6 +34,9 @@ export const ZAttachment = z
   .meta({ id: "Attachment" });
 export type TAttachment = z.infer<typeof ZAttachment>;
 
+/** States in which a work item of any practice counts as finished (for parent/child closing rules). */
+export const DONE_STATES = ["resolved", "closed", "cancelled", "completed", "fulfilled", "rejected", "withdrawn"] as const;
+
 export const LINK_KINDS = ["parent_of", "child_of", "duplicate_of", "duplicated_by", "related_to"] as const;
 export const ZLinkKind = z.enum(LINK_KINDS);
 export const ZCreateLinkRequest = z.object({

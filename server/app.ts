@@ -11,6 +11,7 @@ import { registerIdentityRoutes } from "./modules/identity/identity.routes";
 import { createPrincipalResolver } from "./modules/identity/identity.service";
 import { autoCloseJob } from "./modules/incidents/incident.jobs";
 import { registerIncidentRoutes } from "./modules/incidents/incident.routes";
+import { registerDeskWorkRoutes } from "./modules/desk-work/desk-work.routes";
 import { registerReferenceRoutes } from "./modules/reference/reference.routes";
 import { registerAttachmentRoutes } from "./modules/work-items/work-item.routes";
 
@@ -36,6 +37,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   installAuth(app, createPrincipalResolver(deps));
   registerHealthRoutes(app, deps.db, deps.metrics, opts.isShuttingDown ?? (() => false));
   registerIdentityRoutes(app, deps);
+  registerDeskWorkRoutes(app, deps);
   registerIncidentRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
   registerReferenceRoutes(app, deps);

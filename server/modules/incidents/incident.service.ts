@@ -17,7 +17,8 @@ import { enqueueJob, removeJob } from "../../platform/jobs/queue";
 import { DEFAULT_SETTINGS, effectiveSettings } from "../admin/admin.service";
 import { runIdempotent } from "../work-items/idempotency";
 import { isStaffActor } from "../work-items/work-item.policy";
-import { addWatcher, type Change, findOrgUser, insertTimeline, isWatcher } from "../work-items/work-item.repo";
+import { DONE_STATES } from "../../../contracts/work-items";
+import { addWatcher, type Change, findOrgUser, insertTimeline, isWatcher, listOpenChildren } from "../work-items/work-item.repo";
 import { announce, findVisibleItem } from "../work-items/work-item.service";
 import { presentIncident, presentIncidentSummary } from "./incident.presenter";
 import * as repo from "./incident.repo";
@@ -123,7 +124,45 @@ async function presentById(deps: Deps, actor: Actor, id: string): Promise<TIncid
   return presentIncident(row, actor, { watching, reopenWindowDays: settings.reopenWindowDays });
 }
 
-type Patch = TUpdateIncidentRequest & { reason?: string };
+type Patch = TUpdateIncidentRequest & {
+  reason?: string;
+  resolveChildren?: boolean;
+  childrenOverrideReason?: string;
+  /** Set when the incident is resolved together with its parent (number). */
+  withParent?: string;
+};
+
+/**
+ * The parent/child closing rule: a parent is not resolved while children are open, unless its open
+ * child incidents are resolved with it (resolveChildren) or an agent records an override reason.
+ * Returns what happened, for the parent's timeline event.
+ */
+async function settleChildren(tx: Tx, actor: Actor, row: repo.LockedIncident, patch: Patch): Promise<Record<string, unknown>> {
+  const open = await listOpenChildren(tx, row.id, DONE_STATES);
+  if (!open.length) return {};
+  const resolved: string[] = [];
+  if (patch.resolveChildren) {
+    for (const c of open.filter((x) => x.type === "incident")) {
+      const child = await repo.lockIncident(tx, row.organization_id, c.id);
+      if (!child || !OPEN_INCIDENT_STATES.includes(child.state)) continue;
+      const { version: _v, state: _s, ...rest } = patch;
+      await applyToLocked(tx, actor, child, { ...rest, withParent: row.number }, "resolve");
+      resolved.push(child.number);
+    }
+  }
+  const remaining = resolved.length ? await listOpenChildren(tx, row.id, DONE_STATES) : open;
+  if (remaining.length && !patch.childrenOverrideReason) {
+    throw new AppError(
+      "CONFLICT",
+      `${row.number} has ${remaining.length} open child item(s) (${remaining.map((c) => c.number).join(", ")}): resolve them first, resolve them with it, or give an override reason`,
+      remaining.map((c) => ({ field: "body.childrenOverrideReason", message: `${c.number} is ${c.state.replace("_", " ")}`, code: "OPEN_CHILDREN" })),
+    );
+  }
+  return {
+    ...(resolved.length ? { childrenResolved: resolved } : {}),
+    ...(remaining.length ? { childrenOverride: { reason: patch.childrenOverrideReason, openChildren: remaining.map((c) => c.number) } } : {}),
+  };
+}
 
 const FIELD_MAP = {
   title: "title",
@@ -198,6 +237,7 @@ async function applyToLocked(tx: Tx, actor: Actor, row: repo.LockedIncident, pat
   if (!effectiveAction && row.state === "new" && core.assignee_id) effectiveAction = "start";
 
   let toState: IncidentState | null = null;
+  const extraData: Record<string, unknown> = patch.withParent ? { withParent: patch.withParent } : {};
   if (effectiveAction) {
     // The reopen window bounds reopening and schedules the auto-close: only transitions need it.
     const settings = await effectiveSettings(tx, row.organization_id);
@@ -234,6 +274,7 @@ async function applyToLocked(tx: Tx, actor: Actor, row: repo.LockedIncident, pat
         if (row.hold_reason) setExt("hold_reason", null, row.hold_reason, "holdReason");
         break;
       case "resolve":
+        Object.assign(extraData, await settleChildren(tx, actor, row, patch));
         if (row.hold_reason) setExt("hold_reason", null, row.hold_reason, "holdReason");
         setExt("resolution_code", patch.resolutionCode ?? null, row.resolution_code, "resolutionCode");
         setExt("resolution_notes", patch.resolutionNotes ?? null, row.resolution_notes, "resolutionNotes");
@@ -293,7 +334,7 @@ async function applyToLocked(tx: Tx, actor: Actor, row: repo.LockedIncident, pat
     actorId: actor.userId,
     kind: toState ? "state_changed" : "updated",
     changes,
-    data: effectiveAction ? { action: effectiveAction, ...(patch.reason ? { reason: patch.reason } : {}) } : {},
+    data: effectiveAction ? { action: effectiveAction, ...(patch.reason ? { reason: patch.reason } : {}), ...extraData } : {},
   });
   await announce(tx, row, version, actor.userId);
   return version;
@@ -340,7 +381,14 @@ export async function transitionIncident(deps: Deps, actor: Actor, ref: string, 
       tx,
       actor,
       row,
-      { holdReason: input.holdReason, resolutionCode: input.resolutionCode, resolutionNotes: input.resolutionNotes, reason: input.reason },
+      {
+        holdReason: input.holdReason,
+        resolutionCode: input.resolutionCode,
+        resolutionNotes: input.resolutionNotes,
+        reason: input.reason,
+        resolveChildren: input.resolveChildren,
+        childrenOverrideReason: input.childrenOverrideReason,
+      },
       input.action,
     );
     return row.id;
@@ -430,3 +478,31 @@ export async function autoCloseIncident(deps: Deps, incidentId: string, resolved
     return true;
   });
 }
+
+/**
+ * For other modules (bulk work, merge, major incidents, macros): field edits and at most one workflow
+ * action on one incident inside the caller's transaction, with every rule of updateIncident/transition.
+ */
+export async function changeIncidentInTx(
+  tx: Tx,
+  actor: Actor,
+  ref: string,
+  patch: Patch,
+  action: IncidentAction | null,
+): Promise<{ id: string; number: string }> {
+  const core = await findVisibleItem(tx, actor, ref, { type: "incident" });
+  const row = await repo.lockIncident(tx, actor.organizationId, core.id);
+  if (!row) throw notFound("Incident");
+  let act = action;
+  if (!act && patch.state !== undefined && patch.state !== row.state) {
+    act = actionForTarget(row.state, patch.state);
+    if (!act)
+      throw new AppError("INVALID_TRANSITION", `An incident cannot go from ${row.state} to ${patch.state}`, [
+        { field: "body.state", message: "not a valid next state" },
+      ]);
+  }
+  await applyToLocked(tx, actor, row, patch, act);
+  return { id: row.id, number: row.number };
+}
+
+export type IncidentPatch = Patch;

@@ -304,3 +304,16 @@ export async function namesOf(db: DbOrTx, orgId: string, ids: string[]): Promise
     union all select id, name from categories where organization_id = ${orgId} and id = any(${ids}::uuid[])`.execute(db);
   return new Map(r.rows.map((x) => [x.id, x.name]));
 }
+
+/** Direct children (child_of links pointing at the item) that are not finished yet, in any practice. */
+export function listOpenChildren(db: DbOrTx, parentId: string, doneStates: readonly string[]) {
+  return db
+    .selectFrom("work_item_links as l")
+    .innerJoin("work_items as c", "c.id", "l.source_id")
+    .select(["c.id", "c.number", "c.type", "c.state"])
+    .where("l.target_id", "=", parentId)
+    .where("l.kind", "=", "child_of")
+    .where("c.state", "not in", [...doneStates])
+    .orderBy("c.number")
+    .execute();
+}
