@@ -14,12 +14,16 @@ import { registerIncidentRoutes } from "./modules/incidents/incident.routes";
 import { registerDeskWorkRoutes } from "./modules/desk-work/desk-work.routes";
 import { registerReferenceRoutes } from "./modules/reference/reference.routes";
 import { registerAttachmentRoutes } from "./modules/work-items/work-item.routes";
+import { dispatchNotificationJob, sendMailJob } from "./modules/notifications/notification.jobs";
+import { registerNotificationRoutes } from "./modules/notifications/notification.routes";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
 export const JOBS: JobDefinition<any, Deps>[] = [
   autoCloseJob,
   purgeExpiredJob,
+  dispatchNotificationJob,
+  sendMailJob,
 ];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
@@ -41,6 +45,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerIncidentRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
   registerReferenceRoutes(app, deps);
+  registerNotificationRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

@@ -8,6 +8,7 @@ import { type EmbeddedHandle, startEmbeddedPostgres } from "./platform/db/embedd
 import { migrateToLatest, pendingMigrations } from "./platform/db/migrate";
 import { migrateQueue, startWorker } from "./platform/jobs/queue";
 import { LiveHub } from "./platform/live/live";
+import { closeTransports } from "./platform/mail/transport";
 import { createMetrics } from "./platform/metrics";
 import type { App } from "./platform/http/app";
 
@@ -84,6 +85,7 @@ export async function startRoles(opts: {
         await closing;
       }
       if (worker) await worker.stop();
+      closeTransports();
       if (live) await live.stop();
       await db.destroy();
     },

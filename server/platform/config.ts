@@ -25,6 +25,17 @@ const ZEnv = z.object({
   PORTICO_TRUST_PROXY: ZBool.optional(),
   PORTICO_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(10),
   PORTICO_LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
+  /** Outgoing mail server, e.g. smtp://user:pass@mail.example.com:587 (unset: notifications are logged, not sent). */
+  PORTICO_SMTP_URL: z.string().optional(),
+  /** Default sender when an organization has none, e.g. "Portico <help@example.com>". */
+  PORTICO_MAIL_FROM: z.string().default("Portico <portico@localhost>"),
+  /** Built-in SMTP intake (worker role): port to listen on; unset keeps it off. */
+  PORTICO_SMTP_INTAKE_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PORTICO_SMTP_INTAKE_HOST: z.string().default("127.0.0.1"),
+  /** Largest inbound message accepted; bigger ones are refused (SMTP) or quarantined (IMAP). */
+  PORTICO_MAIL_MAX_MB: z.coerce.number().positive().default(25),
+  /** Messages one sender may turn into tickets or comments per hour before the rest are quarantined. */
+  PORTICO_MAIL_SENDER_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(60),
 });
 
 export type Config = z.infer<typeof ZEnv>;

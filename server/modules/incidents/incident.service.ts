@@ -18,6 +18,7 @@ import { DEFAULT_SETTINGS, effectiveSettings } from "../admin/admin.service";
 import { runIdempotent } from "../work-items/idempotency";
 import { isStaffActor } from "../work-items/work-item.policy";
 import { DONE_STATES } from "../../../contracts/work-items";
+import { notify } from "../notifications/notify";
 import { addWatcher, type Change, findOrgUser, insertTimeline, isWatcher, listOpenChildren } from "../work-items/work-item.repo";
 import { announce, findVisibleItem } from "../work-items/work-item.service";
 import { presentIncident, presentIncidentSummary } from "./incident.presenter";
@@ -98,6 +99,7 @@ export async function createIncident(deps: Deps, actor: Actor, input: TCreateInc
       }
       // The new item's watchers are known: no need to read them back.
       await announce(tx, row, row.version, actor.userId, "work_item.created", [...new Set(input.watcherIds ?? [])]);
+      await notify(tx, { type: "work_item.created", organizationId: actor.organizationId, workItemId: row.id, actorId: actor.userId });
       return {
         status: 201,
         // A new incident cannot be reopened yet, so the reopen window does not change its actions.
@@ -337,7 +339,33 @@ async function applyToLocked(tx: Tx, actor: Actor, row: repo.LockedIncident, pat
     data: effectiveAction ? { action: effectiveAction, ...(patch.reason ? { reason: patch.reason } : {}), ...extraData } : {},
   });
   await announce(tx, row, version, actor.userId);
+  await notifyChanges(tx, actor, row, core, resultingAssignee, effectiveAction, patch);
   return version;
+}
+
+const STATUS_NOTICES: ReadonlySet<IncidentAction> = new Set(["hold", "resume", "reopen", "cancel"]);
+
+/** Tells the people around the incident what this change means to them (mail, via the notification jobs). */
+async function notifyChanges(
+  tx: Tx,
+  actor: Actor,
+  row: repo.LockedIncident,
+  core: { assignee_id?: string | null; assignment_group_id?: string | null },
+  resultingAssignee: string | null,
+  action: IncidentAction | null,
+  patch: Patch,
+) {
+  const base = { organizationId: row.organization_id, workItemId: row.id, actorId: actor.userId };
+  const newAssignee = core.assignee_id !== undefined && core.assignee_id !== null;
+  const newGroupOnly = core.assignment_group_id !== undefined && core.assignment_group_id !== null && !resultingAssignee;
+  if (newAssignee || newGroupOnly) await notify(tx, { ...base, type: "work_item.assigned" });
+  if (action === "resolve") await notify(tx, { ...base, type: "work_item.resolved", message: patch.resolutionNotes ?? undefined });
+  else if (action && STATUS_NOTICES.has(action))
+    await notify(tx, {
+      ...base,
+      type: "work_item.status_changed",
+      message: patch.reason ?? (patch.holdReason ? `Waiting: ${patch.holdReason.replace(/_/g, " ")}` : undefined),
+    });
 }
 
 function assertVersion(row: { version: number }, expected: number | undefined) {

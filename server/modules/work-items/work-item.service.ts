@@ -4,6 +4,7 @@ import type { Actor, Deps } from "../../deps";
 import { type DbOrTx, withTx } from "../../platform/db/db";
 import { AppError, invalidField, notFound } from "../../platform/http/errors";
 import { publishLive } from "../../platform/live/live";
+import { notify } from "../notifications/notify";
 import { runIdempotent } from "./idempotency";
 import * as repo from "./work-item.repo";
 import { canSeeInternal, canView, isStaffActor } from "./work-item.policy";
@@ -69,6 +70,15 @@ export async function addComment(deps: Deps, actor: Actor, ref: string, type: st
     });
     const version = await repo.touchItem(tx, item.id);
     await announce(tx, item, version, actor.userId);
+    // Work notes reach staff only (the dispatch drops requesters from internal events).
+    await notify(tx, {
+      type: "work_item.commented",
+      organizationId: actor.organizationId,
+      workItemId: item.id,
+      actorId: actor.userId,
+      commentId: c.id,
+      visibility,
+    });
     const author = await repo.findPersonRef(tx, actor.userId);
     return { id: c.id, body, visibility, author, createdAt: iso(c.created_at) };
   });
