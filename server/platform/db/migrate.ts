@@ -27,6 +27,9 @@ function migrator(db: Kysely<unknown>): Migrator {
   return new Migrator({
     db,
     provider: new StaticProvider(),
+    // Practices are built side by side: a migration that lands after a later-named one still runs
+    // (each touches only its own tables), rather than refusing to start a database that has the other.
+    allowUnorderedMigrations: true,
     migrationTableName: "portico_migrations",
     migrationLockTableName: "portico_migrations_lock",
   });
