@@ -12,6 +12,9 @@ import { createPrincipalResolver } from "./modules/identity/identity.service";
 import { autoCloseJob } from "./modules/incidents/incident.jobs";
 import { registerIncidentRoutes } from "./modules/incidents/incident.routes";
 import { registerDeskWorkRoutes } from "./modules/desk-work/desk-work.routes";
+import { knowledgeSweepJob } from "./modules/knowledge/knowledge.jobs";
+import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.routes";
+import { registerSearchRoutes } from "./modules/knowledge/search.routes";
 import { registerReferenceRoutes } from "./modules/reference/reference.routes";
 import { registerAttachmentRoutes } from "./modules/work-items/work-item.routes";
 import { dispatchNotificationJob, sendMailJob } from "./modules/notifications/notification.jobs";
@@ -24,6 +27,7 @@ export const JOBS: JobDefinition<any, Deps>[] = [
   purgeExpiredJob,
   dispatchNotificationJob,
   sendMailJob,
+  knowledgeSweepJob,
 ];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
@@ -46,6 +50,8 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerAttachmentRoutes(app, deps);
   registerReferenceRoutes(app, deps);
   registerNotificationRoutes(app, deps);
+  registerKnowledgeRoutes(app, deps);
+  registerSearchRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

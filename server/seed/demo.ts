@@ -5,6 +5,7 @@ import { findFirstOrganizationId, insertGroup, insertOrganization, insertUser, s
 import { createIncident, transitionIncident, updateIncident } from "../modules/incidents/incident.service";
 import { insertCategory, insertService } from "../modules/reference/reference.repo";
 import { addComment } from "../modules/work-items/work-item.service";
+import { seedKnowledge } from "../modules/knowledge/knowledge.seed";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_LOGINS = [
@@ -239,6 +240,8 @@ export async function seedDemo(deps: Deps): Promise<void> {
     if (d.outcome === "close") await transitionIncident(deps, d.by, id, { action: "close" });
     if (d.outcome === "cancel") await transitionIncident(deps, agent, id, { action: "cancel", reason: "Reported twice; handled in another ticket." });
   }
+
+  await seedKnowledge(deps, { admin: actor("admin", "admin", [ids.g.desk]), author: alice, reviewer: bob, readers: [dave, erin] });
 
   // A second customer organization, to show that organizations never see each other's records.
   const globex = await insertOrganization(deps.db, { name: "Globex", slug: "globex" });

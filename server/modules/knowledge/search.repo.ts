@@ -1,0 +1,179 @@
+import { type RawBuilder, sql } from "kysely";
+import type { DbOrTx } from "../../platform/db/db";
+
+/** A text query as PostgreSQL will run it: websearch syntax, or words ANDed/ORed with a prefix on the last. */
+export interface TextQuery {
+  mode: "websearch" | "words";
+  /** websearch: the user's text; words: a to_tsquery expression built from letters and digits only. */
+  text: string;
+}
+
+/** The tsquery for one text search configuration (never fails on user input: see TextQuery). */
+export function tsq(q: TextQuery, config: string | RawBuilder<unknown>): RawBuilder<unknown> {
+  const cfg = typeof config === "string" ? sql`${config}::regconfig` : config;
+  return q.mode === "websearch" ? sql`websearch_to_tsquery(${cfg}, ${q.text})` : sql`to_tsquery(${cfg}, ${q.text})`;
+}
+
+// ts_headline marks matches with these private-use characters; the service turns them into parts.
+export const MARK_START = "\uE000";
+export const MARK_END = "\uE001";
+const HEADLINE_OPTS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+
+export interface Scope {
+  orgId: string;
+  /** Set for requesters: only their own or watched items, public comments (mirrors work-item.policy canView). */
+  requesterId: string | null;
+  types?: string[];
+  states?: string[];
+  limit: number;
+}
+
+/** How many newest matches are ranked; past this, older matches of very common words are not ranked. */
+export const RANK_WINDOW = 300;
+
+function itemVisibility(alias: string, s: Scope) {
+  if (!s.requesterId) return sql`true`;
+  const a = sql.raw(alias);
+  return sql`(${a}.requester_id = ${s.requesterId} or exists (select 1 from watchers x where x.work_item_id = ${a}.id and x.user_id = ${s.requesterId}))`;
+}
+
+/** Work items matching the text, best first among the newest RANK_WINDOW matches, with highlights. */
+export async function searchWorkItems(db: DbOrTx, s: Scope, q: TextQuery) {
+  const query = tsq(q, "english");
+  const r = await sql<{ id: string; type: string; number: string; title: string; state: string; rank: number; headline: string }>`
+    select m.id, m.type, m.number, m.title, m.state, m.rank,
+      ts_headline('english', m.title || ' — ' || left(m.description, 3000), ${query}, ${HEADLINE_OPTS}) as headline
+    from (
+      select c.*, ts_rank(c.search, ${query}) as rank from (
+        select w.id, w.type, w.number, w.title, w.state, w.description, w.search, w.created_at
+        from work_items w
+        where w.organization_id = ${s.orgId} and w.search @@ ${query}
+          and ${s.types ? sql`w.type = any(${s.types}::text[])` : sql`true`}
+          and ${s.states ? sql`w.state = any(${s.states}::text[])` : sql`true`}
+          and ${itemVisibility("w", s)}
+        order by w.created_at desc
+        limit ${RANK_WINDOW}
+      ) c
+      order by rank desc, c.created_at desc
+      limit ${s.limit}
+    ) m
+    order by m.rank desc, m.created_at desc`.execute(db);
+  return r.rows;
+}
+
+/** Work items whose title is like the text (a typo): word similarity on the title's trigrams. */
+export async function searchWorkItemsFuzzy(db: DbOrTx, s: Scope, text: string) {
+  const r = await sql<{ id: string; type: string; number: string; title: string; state: string; rank: number }>`
+    select w.id, w.type, w.number, w.title, w.state, word_similarity(${text}, w.title) as rank
+    from work_items w
+    where w.organization_id = ${s.orgId} and ${text} <% w.title
+      and ${s.types ? sql`w.type = any(${s.types}::text[])` : sql`true`}
+      and ${s.states ? sql`w.state = any(${s.states}::text[])` : sql`true`}
+      and ${itemVisibility("w", s)}
+    order by rank desc, w.created_at desc
+    limit ${s.limit}`.execute(db);
+  return r.rows;
+}
+
+/** Comments (and, for staff, work notes) matching the text, with their work item. */
+export async function searchComments(db: DbOrTx, s: Scope, q: TextQuery) {
+  const query = tsq(q, "english");
+  const r = await sql<{
+    id: string;
+    visibility: "public" | "internal";
+    work_item_id: string;
+    type: string;
+    number: string;
+    title: string;
+    state: string;
+    rank: number;
+    headline: string;
+  }>`
+    select m.id, m.visibility, m.work_item_id, m.type, m.number, m.title, m.state, m.rank,
+      ts_headline('english', left(m.body, 3000), ${query}, ${HEADLINE_OPTS}) as headline
+    from (
+      select c.*, ts_rank(c.search, ${query}) as rank from (
+        select cm.id, cm.visibility, cm.body, cm.search, cm.created_at, w.id as work_item_id, w.type, w.number, w.title, w.state
+        from comments cm
+        join work_items w on w.id = cm.work_item_id
+        where cm.organization_id = ${s.orgId} and cm.search @@ ${query}
+          and ${s.requesterId ? sql`cm.visibility = 'public'` : sql`true`}
+          and ${s.types ? sql`w.type = any(${s.types}::text[])` : sql`true`}
+          and ${s.states ? sql`w.state = any(${s.states}::text[])` : sql`true`}
+          and ${itemVisibility("w", s)}
+        order by cm.created_at desc
+        limit ${RANK_WINDOW}
+      ) c
+      order by rank desc, c.created_at desc
+      limit ${s.limit}
+    ) m
+    order by m.rank desc`.execute(db);
+  return r.rows;
+}
+
+/** The article condition for every language in use: each article is matched with its own stemming. */
+function articleMatch(q: TextQuery, configs: string[]) {
+  const parts = configs.map((c) => sql`(a.ts_config = ${c}::regconfig and a.search @@ ${tsq(q, c)})`);
+  return parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`false`;
+}
+
+/** Articles matching the text; requesters get published public ones, staff all but retired (unless asked). */
+export async function searchArticles(db: DbOrTx, s: Scope, q: TextQuery, configs: string[]) {
+  const rowQuery = tsq(q, sql`a.ts_config`);
+  const stateCond = s.requesterId
+    ? sql`a.state = 'published' and a.audience = 'public'`
+    : s.states
+      ? sql`a.state = any(${s.states}::text[])`
+      : sql`a.state <> 'retired'`;
+  const r = await sql<{ id: string; number: string; title: string; state: string; rank: number; headline: string }>`
+    select a.id, a.number, a.title, a.state, ts_rank(a.search, ${rowQuery}) as rank,
+      ts_headline(a.ts_config, case when a.summary = '' then left(a.body_text, 3000) else a.summary || ' — ' || left(a.body_text, 3000) end, ${rowQuery}, ${HEADLINE_OPTS}) as headline
+    from (
+      select a.* from kb_articles a
+      where a.organization_id = ${s.orgId} and ${articleMatch(q, configs)} and ${stateCond}
+      order by a.updated_at desc
+      limit ${RANK_WINDOW}
+    ) a
+    order by rank desc, a.updated_at desc
+    limit ${s.limit}`.execute(db);
+  return r.rows;
+}
+
+/** Articles whose title is like the text (typo tolerance). */
+export async function searchArticlesFuzzy(db: DbOrTx, s: Scope, text: string) {
+  const r = await sql<{ id: string; number: string; title: string; state: string; rank: number }>`
+    select a.id, a.number, a.title, a.state, word_similarity(${text}, a.title) as rank
+    from kb_articles a
+    where a.organization_id = ${s.orgId} and ${text} <% a.title
+      and ${s.requesterId ? sql`a.state = 'published' and a.audience = 'public'` : s.states ? sql`a.state = any(${s.states}::text[])` : sql`a.state <> 'retired'`}
+    order by rank desc
+    limit ${s.limit}`.execute(db);
+  return r.rows;
+}
+
+/** People of the organization by name or e-mail (substring or similar spelling). */
+export async function searchPeople(db: DbOrTx, orgId: string, text: string, limit: number) {
+  const like = `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  const r = await sql<{ id: string; name: string; email: string; role: string; rank: number }>`
+    select u.id, u.name, u.email, u.role, greatest(similarity(u.name, ${text}), similarity(u.email, ${text})) as rank
+    from users u
+    where u.organization_id = ${orgId} and u.active
+      and (u.name ilike ${like} or u.email ilike ${like} or u.name % ${text})
+    order by (u.name ilike ${like} or u.email ilike ${like}) desc, rank desc, u.name
+    limit ${limit}`.execute(db);
+  return r.rows;
+}
+
+/** Published public articles for a requester's words (any word may match; the last may be a prefix). */
+export async function suggestArticles(db: DbOrTx, orgId: string, q: TextQuery, configs: string[], language: string | null, limit: number) {
+  const rowQuery = tsq(q, sql`a.ts_config`);
+  const r = await sql<{ id: string; number: string; title: string; summary: string; helpful_count: number }>`
+    select a.id, a.number, a.title, a.summary, a.helpful_count
+    from kb_articles a
+    where a.organization_id = ${orgId} and a.state = 'published' and a.audience = 'public' and ${articleMatch(q, configs)}
+    order by (a.language = ${language ?? ""}) desc,
+      ts_rank_cd(a.search, ${rowQuery}) * (1 + ln(1 + greatest(a.helpful_count - a.not_helpful_count, 0))) desc,
+      a.view_count desc
+    limit ${limit}`.execute(db);
+  return r.rows;
+}
