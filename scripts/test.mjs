@@ -9,6 +9,17 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 
+// Full runs from several checkouts on one small machine take turns (flock from util-linux), rather than
+// all slowing down together until timing-sensitive tests fail. One checkout alone (CI) never waits.
+if (!process.env.PORTICO_TEST_LOCKED && spawnSync("flock", ["--version"]).status === 0) {
+  const lock = path.join("/tmp", "portico-npm-test.lock");
+  const held = spawnSync("flock", [lock, process.execPath, fileURLToPath(import.meta.url), ...args], {
+    stdio: "inherit",
+    env: { ...process.env, PORTICO_TEST_LOCKED: "1" },
+  });
+  process.exit(held.status ?? 1);
+}
+
 function newest(dir) {
   let n = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
