@@ -19,6 +19,7 @@ import { registerReferenceRoutes } from "./modules/reference/reference.routes";
 import { registerAttachmentRoutes } from "./modules/work-items/work-item.routes";
 import { dispatchNotificationJob, sendMailJob } from "./modules/notifications/notification.jobs";
 import { registerNotificationRoutes } from "./modules/notifications/notification.routes";
+import { registerCmdbRoutes } from "./modules/cmdb/cmdb.routes";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
@@ -52,6 +53,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerNotificationRoutes(app, deps);
   registerKnowledgeRoutes(app, deps);
   registerSearchRoutes(app, deps);
+  registerCmdbRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

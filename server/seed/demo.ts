@@ -6,6 +6,7 @@ import { createIncident, transitionIncident, updateIncident } from "../modules/i
 import { insertCategory, insertService } from "../modules/reference/reference.repo";
 import { addComment } from "../modules/work-items/work-item.service";
 import { seedKnowledge } from "../modules/knowledge/knowledge.seed";
+import { seedCmdb } from "../modules/cmdb/cmdb.seed";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_LOGINS = [
@@ -242,6 +243,7 @@ export async function seedDemo(deps: Deps): Promise<void> {
   }
 
   await seedKnowledge(deps, { admin: actor("admin", "admin", [ids.g.desk]), author: alice, reviewer: bob, readers: [dave, erin] });
+  await seedCmdb(deps, { orgId, users: ids.u, groups: ids.g });
 
   // A second customer organization, to show that organizations never see each other's records.
   const globex = await insertOrganization(deps.db, { name: "Globex", slug: "globex" });

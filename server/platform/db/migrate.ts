@@ -7,6 +7,7 @@ import * as m004 from "./migrations/20261125070000-open-work-item-types";
 import * as m20261125071300 from "./migrations/20261125071300-create-agent-day";
 import * as mNotifications from "./migrations/20261125071500-create-notifications";
 import * as m_knowledge from "./migrations/20261125072000-create-knowledge";
+import * as mCmdb from "./migrations/20261125071000-create-cmdb";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "20261125071300-create-agent-day": m20261125071300,
   "20261125071500-create-notifications": mNotifications,
   "20261125072000-create-knowledge": m_knowledge,
+  "20261125071000-create-cmdb": mCmdb,
 };
 
 class StaticProvider implements MigrationProvider {

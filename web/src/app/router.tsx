@@ -7,6 +7,8 @@ import { QueuePage } from "../features/incidents/queue/queue.page";
 import { DEFAULT_QUEUE_SEARCH, parseQueueSearch } from "../features/incidents/queue/queue-search";
 import { AgentLayout } from "../shells/agent/agent-layout";
 import { NotFoundPage } from "../shells/agent/not-found.page";
+import { CiDetailPage } from "../features/cmdb/ci-detail.page";
+import { CmdbListPage, parseCmdbSearch } from "../features/cmdb/cmdb-list.page";
 
 export interface RouterContext {
   auth: AuthState;
@@ -50,6 +52,8 @@ const indexRoute = createRoute({
 const queueRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents", validateSearch: parseQueueSearch, component: QueuePage });
 const newIncidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents/new", component: NewIncidentPage });
 const incidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents/$incidentId", component: IncidentDetailPage });
+const cmdbRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb", validateSearch: parseCmdbSearch, component: CmdbListPage });
+const ciRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb/$ciId", component: CiDetailPage });
 
 // One line per route: practices add theirs here.
 // biome-ignore format: one route per line, so practices built side by side merge cleanly
@@ -58,6 +62,8 @@ const agentChildren = [
   queueRoute,
   newIncidentRoute,
   incidentRoute,
+  cmdbRoute,
+  ciRoute,
 ];
 
 const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren)]);

@@ -1,4 +1,5 @@
 // English strings for the agent workspace. Every user-visible string goes through i18next.
+import { cmdb } from "../features/cmdb/cmdb.en";
 export const en = {
   app: {
     name: "Portico",
@@ -26,6 +27,7 @@ export const en = {
   nav: {
     work: "Work",
     incidents: "Incidents",
+    cmdb: "CMDB",
   },
   shell: {
     mainNav: "Main navigation",
@@ -314,6 +316,7 @@ export const en = {
   time: {
     justNow: "just now",
   },
+  cmdb,
 } as const;
 
 export type Resources = typeof en;

@@ -1,4 +1,5 @@
 import { IconAlertTriangle, type IconProps } from "@tabler/icons-react";
+import { IconTopologyStar3 } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
@@ -15,4 +16,5 @@ export interface PracticeLink {
 // biome-ignore format: one line per practice, so practices built side by side merge cleanly
 export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/incidents", labelKey: "nav.incidents", icon: IconAlertTriangle },
+  { to: "/cmdb", labelKey: "nav.cmdb", icon: IconTopologyStar3 },
 ];

@@ -20,6 +20,7 @@ import { useIsStaff } from "../../reference/reference.api";
 import { LinksPanel } from "./links-panel";
 import { SummaryCard } from "./summary-card";
 import { WatchersPanel } from "./watchers-panel";
+import { CiPickerPanel } from "../../cmdb/ci-picker-panel";
 
 /** One incident: header and actions, description, activity, and the side panels. */
 export function IncidentDetailPage() {
@@ -90,6 +91,7 @@ export function IncidentDetailPage() {
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="md">
             <FieldsPanel incident={inc} incidentRef={ref} onReload={reload} />
+            {isStaff && <CiPickerPanel workItemRef={inc.number} />}
             <AttachmentsPanel incidentRef={ref} />
             <WatchersPanel incident={inc} incidentRef={ref} />
             {isStaff && <LinksPanel incidentRef={ref} />}

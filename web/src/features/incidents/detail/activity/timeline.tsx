@@ -32,6 +32,10 @@ function headline(e: TTimelineEvent, t: TFunction): string {
       return d.userId && d.userId === e.actor?.id ? t("activity.kinds.watcher_self_added") : t("activity.kinds.watcher_added", { name: d.name ?? "" });
     case "link_added":
       return t("activity.kinds.link_added", { kind: String(t(`linkKind.${d.kind}` as never, { defaultValue: String(d.kind) })), number: d.number ?? "" });
+    case "ci_linked":
+      return t("cmdb.timeline.ci_linked", { name: d.name ?? "", role: String(t(`cmdb.role.${d.role}` as never, { defaultValue: String(d.role) })) });
+    case "ci_unlinked":
+      return t("cmdb.timeline.ci_unlinked", { name: d.name ?? "" });
     default:
       return t("activity.kinds.other", { kind: e.kind });
   }
