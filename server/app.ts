@@ -20,6 +20,8 @@ import { registerAttachmentRoutes } from "./modules/work-items/work-item.routes"
 import { dispatchNotificationJob, sendMailJob } from "./modules/notifications/notification.jobs";
 import { registerNotificationRoutes } from "./modules/notifications/notification.routes";
 import { registerCmdbRoutes } from "./modules/cmdb/cmdb.routes";
+import { pollAllMailboxesJob, pollMailboxJob } from "./modules/email-in/email-in.jobs";
+import { registerEmailInRoutes } from "./modules/email-in/email-in.routes";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
@@ -29,6 +31,8 @@ export const JOBS: JobDefinition<any, Deps>[] = [
   dispatchNotificationJob,
   sendMailJob,
   knowledgeSweepJob,
+  pollAllMailboxesJob,
+  pollMailboxJob,
 ];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
@@ -54,6 +58,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerKnowledgeRoutes(app, deps);
   registerSearchRoutes(app, deps);
   registerCmdbRoutes(app, deps);
+  registerEmailInRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

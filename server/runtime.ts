@@ -9,6 +9,7 @@ import { migrateToLatest, pendingMigrations } from "./platform/db/migrate";
 import { migrateQueue, startWorker } from "./platform/jobs/queue";
 import { LiveHub } from "./platform/live/live";
 import { closeTransports } from "./platform/mail/transport";
+import { type SmtpIntake, startSmtpIntake } from "./modules/email-in/email-in.smtp";
 import { createMetrics } from "./platform/metrics";
 import type { App } from "./platform/http/app";
 
@@ -71,6 +72,11 @@ export async function startRoles(opts: {
     await app.listen({ port: opts.port ?? config.PORT, host: opts.host ?? config.HOST });
   }
   const worker = opts.roles.includes("worker") ? await startWorker({ pool, definitions: JOBS, deps, log, metrics }) : null;
+  // The SMTP intake belongs to the worker role: it writes tickets, it serves no browser.
+  const intake: SmtpIntake | null =
+    worker && config.PORTICO_SMTP_INTAKE_PORT !== undefined
+      ? await startSmtpIntake(deps, { port: config.PORTICO_SMTP_INTAKE_PORT, host: config.PORTICO_SMTP_INTAKE_HOST })
+      : null;
   return {
     deps,
     app,
@@ -84,6 +90,7 @@ export async function startRoles(opts: {
         setTimeout(() => app?.server.closeAllConnections?.(), 5000).unref();
         await closing;
       }
+      if (intake) await intake.close();
       if (worker) await worker.stop();
       closeTransports();
       if (live) await live.stop();

@@ -49,8 +49,16 @@ async function assertReferences(db: DbOrTx, orgId: string, refs: RefInput, resul
   if (refs.requesterId && !r.requester) throw invalidField("body.requesterId", "no such active person in this organization");
 }
 
-/** Records a new incident (from an agent, the portal or the API), numbered and prioritised. */
-export async function createIncident(deps: Deps, actor: Actor, input: TCreateIncidentRequest, opts: { idempotencyKey?: string; via: "session" | "token" }) {
+/**
+ * Records a new incident (from an agent, the portal, the API or a mail intake), numbered and prioritised.
+ * `via: "email"` marks the channel; the intake's mailbox may route it to a group (`intakeGroupId`).
+ */
+export async function createIncident(
+  deps: Deps,
+  actor: Actor,
+  input: TCreateIncidentRequest,
+  opts: { idempotencyKey?: string; via: "session" | "token" | "email"; intakeGroupId?: string | null },
+) {
   const staff = isStaffActor(actor);
   if (!staff) {
     const forbidden = (["assignmentGroupId", "assigneeId", "channel"] as const).filter((k) => input[k] != null);
@@ -73,7 +81,8 @@ export async function createIncident(deps: Deps, actor: Actor, input: TCreateInc
         },
         { categoryId: input.categoryId ?? null, groupId: input.assignmentGroupId ?? null },
       );
-      const channel = input.channel ?? (staff ? (opts.via === "token" ? "api" : "agent") : opts.via === "token" ? "api" : "portal");
+      const channel =
+        opts.via === "email" ? "email" : (input.channel ?? (staff ? (opts.via === "token" ? "api" : "agent") : opts.via === "token" ? "api" : "portal"));
       const row = await repo.insertIncident(tx, {
         organizationId: actor.organizationId,
         title: input.title,
@@ -84,7 +93,7 @@ export async function createIncident(deps: Deps, actor: Actor, input: TCreateInc
         categoryId: input.categoryId ?? null,
         subcategoryId: input.subcategoryId ?? null,
         requesterId,
-        assignmentGroupId: input.assignmentGroupId ?? null,
+        assignmentGroupId: input.assignmentGroupId ?? opts.intakeGroupId ?? null,
         assigneeId: input.assigneeId ?? null,
         serviceId: input.serviceId ?? null,
         channel,

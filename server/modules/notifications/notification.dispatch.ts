@@ -4,6 +4,7 @@ import type { Deps } from "../../deps";
 import { type DbOrTx, withTx } from "../../platform/db/db";
 import { enqueueJob } from "../../platform/jobs/queue";
 import { addressDomain, bareAddress, type MailTransport, smtpTransport } from "../../platform/mail/transport";
+import { deskAddressFor } from "../email-in/email-in.service";
 import { type DispatchPayload, SEND_TASK } from "./notify";
 import * as repo from "./notification.repo";
 import { defaultTemplate, renderTemplate, type TemplateText, type TemplateVars } from "./notification.templates";
@@ -39,7 +40,8 @@ export async function senderFor(deps: Deps, db: DbOrTx, orgId: string): Promise<
   const address = s?.from_address ?? bareAddress(fallback);
   const name = s?.from_name ?? (s?.from_address ? null : (/^\s*"?([^"<]+?)"?\s*</.exec(fallback)?.[1] ?? null));
   const from = name ? `"${name.replace(/["\\\r\n]/g, "")}" <${address}>` : address;
-  return { from, replyTo: s?.reply_to_address ?? address, enabled: s?.enabled ?? true };
+  const desk = await deskAddressFor(db, orgId);
+  return { from, replyTo: desk ?? s?.reply_to_address ?? address, enabled: s?.enabled ?? true };
 }
 
 /** The thread root every notification about one item refers to, so mail clients group them. */

@@ -7,7 +7,7 @@ import {
   type TNotificationTemplate,
 } from "../../../contracts/notifications";
 import type { Actor, Deps } from "../../deps";
-import { withTx } from "../../platform/db/db";
+import { type DbOrTx, withTx } from "../../platform/db/db";
 import { AppError, invalidField, notFound } from "../../platform/http/errors";
 import { bareAddress } from "../../platform/mail/transport";
 import { findVisibleItem } from "../work-items/work-item.service";
@@ -193,4 +193,14 @@ export async function listDeliveries(
     })),
     nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.cursor_at}|${last.id}`).toString("base64url") : null,
   };
+}
+
+/** The work item one of our outgoing Message-IDs was about (threads replies to notifications). */
+export function workItemForMessageId(db: DbOrTx, orgId: string, messageIds: string[]) {
+  return repo.workItemForMessageId(db, orgId, messageIds);
+}
+
+/** Did Portico send a message with one of these ids (our own mail came back: a loop)? */
+export function isOwnMessageId(db: DbOrTx, messageIds: string[]) {
+  return repo.isOwnMessageId(db, messageIds);
 }

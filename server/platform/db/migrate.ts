@@ -8,6 +8,7 @@ import * as m20261125071300 from "./migrations/20261125071300-create-agent-day";
 import * as mNotifications from "./migrations/20261125071500-create-notifications";
 import * as m_knowledge from "./migrations/20261125072000-create-knowledge";
 import * as mCmdb from "./migrations/20261125071000-create-cmdb";
+import * as mMailboxes from "./migrations/20261125072500-create-mailboxes";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "20261125071500-create-notifications": mNotifications,
   "20261125072000-create-knowledge": m_knowledge,
   "20261125071000-create-cmdb": mCmdb,
+  "20261125072500-create-mailboxes": mMailboxes,
 };
 
 class StaticProvider implements MigrationProvider {
