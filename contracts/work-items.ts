@@ -37,7 +37,8 @@ export type TAttachment = z.infer<typeof ZAttachment>;
 /** States in which a work item of any practice counts as finished (for parent/child closing rules). */
 export const DONE_STATES = ["resolved", "closed", "cancelled", "completed", "fulfilled", "rejected", "withdrawn"] as const;
 
-export const LINK_KINDS = ["parent_of", "child_of", "duplicate_of", "duplicated_by", "related_to"] as const;
+/** caused_by: an incident caused by a problem or a failed change, a change raised for a problem; causes is its reverse. */
+export const LINK_KINDS = ["parent_of", "child_of", "duplicate_of", "duplicated_by", "related_to", "caused_by", "causes"] as const;
 export const ZLinkKind = z.enum(LINK_KINDS);
 export const ZCreateLinkRequest = z.object({
   /** How this item relates to the target, read as "this item <kind> target". */

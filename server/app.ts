@@ -15,6 +15,7 @@ import { registerDeskWorkRoutes } from "./modules/desk-work/desk-work.routes";
 import { knowledgeSweepJob } from "./modules/knowledge/knowledge.jobs";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.routes";
 import { registerSearchRoutes } from "./modules/knowledge/search.routes";
+import { registerProblemRoutes } from "./modules/problems/problem.routes";
 import { registerReferenceRoutes } from "./modules/reference/reference.routes";
 import { registerAttachmentRoutes } from "./modules/work-items/work-item.routes";
 import { dispatchNotificationJob, sendMailJob } from "./modules/notifications/notification.jobs";
@@ -59,6 +60,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerSearchRoutes(app, deps);
   registerCmdbRoutes(app, deps);
   registerEmailInRoutes(app, deps);
+  registerProblemRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

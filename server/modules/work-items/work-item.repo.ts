@@ -208,7 +208,7 @@ export function findOrgUser(db: DbOrTx, orgId: string, userId: string) {
 
 export async function insertLink(
   db: DbOrTx,
-  l: { organizationId: string; sourceId: string; targetId: string; kind: "child_of" | "duplicate_of" | "related_to"; createdById: string },
+  l: { organizationId: string; sourceId: string; targetId: string; kind: "child_of" | "duplicate_of" | "related_to" | "caused_by"; createdById: string },
 ) {
   return db
     .insertInto("work_item_links")

@@ -255,11 +255,16 @@ export async function listWatchers(deps: Deps, actor: Actor, ref: string, type: 
 }
 
 type ApiLinkKind = TLink["kind"];
+type StoredLinkKind = "child_of" | "duplicate_of" | "related_to" | "caused_by";
+/** How a stored link reads from its target's side. */
+const REVERSE_KIND: Record<string, ApiLinkKind> = { child_of: "parent_of", duplicate_of: "duplicated_by", related_to: "related_to", caused_by: "causes" };
+/** Links are stored in one direction: the reverse kinds swap source and target. */
+const STORED_OF: Partial<Record<ApiLinkKind, StoredLinkKind>> = { parent_of: "child_of", duplicated_by: "duplicate_of", causes: "caused_by" };
 
 function presentLinks(itemId: string, rows: Awaited<ReturnType<typeof repo.listLinks>>): TLink[] {
   return rows.map((r) => {
     const outgoing = r.source_id === itemId;
-    const kind: ApiLinkKind = outgoing ? r.kind : r.kind === "child_of" ? "parent_of" : r.kind === "duplicate_of" ? "duplicated_by" : "related_to";
+    const kind: ApiLinkKind = outgoing ? r.kind : (REVERSE_KIND[r.kind] ?? "related_to");
     const t = outgoing
       ? { id: r.target_id, number: r.t_number, title: r.t_title, state: r.t_state, type: r.t_type }
       : { id: r.source_id, number: r.s_number, title: r.s_title, state: r.s_state, type: r.s_type };
@@ -276,8 +281,8 @@ export async function addLink(deps: Deps, actor: Actor, ref: string, type: strin
     if (!target) throw invalidField("body.target", "no such work item in this organization");
     if (target.id === item.id) throw invalidField("body.target", "an item cannot be linked to itself");
     // Store in one canonical direction: source <kind> target.
-    const [source, dest, stored] =
-      kind === "parent_of" ? [target, item, "child_of" as const] : kind === "duplicated_by" ? [target, item, "duplicate_of" as const] : [item, target, kind];
+    const reversed = STORED_OF[kind];
+    const [source, dest, stored] = reversed ? [target, item, reversed] : [item, target, kind as StoredLinkKind];
     if (stored === "child_of" && (await repo.wouldCreateCycle(tx, source.id, dest.id))) {
       throw new AppError("CONFLICT", "That link would make an item its own ancestor");
     }

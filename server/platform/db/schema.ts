@@ -207,7 +207,7 @@ export interface WorkItemLinksTable {
   organization_id: string;
   source_id: string;
   target_id: string;
-  kind: "child_of" | "duplicate_of" | "related_to";
+  kind: "child_of" | "duplicate_of" | "related_to" | "caused_by";
   created_by_id: string | null;
   created_at: Timestamp;
 }

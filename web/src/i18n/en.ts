@@ -97,6 +97,8 @@ export const en = {
     duplicate_of: "Duplicate of",
     duplicated_by: "Duplicated by",
     related_to: "Related to",
+    caused_by: "Caused by",
+    causes: "Causes",
   },
   field: {
     number: "Number",
