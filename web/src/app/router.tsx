@@ -6,6 +6,9 @@ import { NewIncidentPage } from "../features/incidents/new/new-incident.page";
 import { QueuePage } from "../features/incidents/queue/queue.page";
 import { DEFAULT_QUEUE_SEARCH, parseQueueSearch } from "../features/incidents/queue/queue-search";
 import { AgentLayout } from "../shells/agent/agent-layout";
+import { KnownErrorsPage } from "../features/problems/known-errors.page";
+import { ProblemDetailPage } from "../features/problems/problem-detail.page";
+import { ProblemsListPage } from "../features/problems/problems-list.page";
 import { NotFoundPage } from "../shells/agent/not-found.page";
 import { CiDetailPage } from "../features/cmdb/ci-detail.page";
 import { CmdbListPage, parseCmdbSearch } from "../features/cmdb/cmdb-list.page";
@@ -55,6 +58,10 @@ const incidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/in
 const cmdbRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb", validateSearch: parseCmdbSearch, component: CmdbListPage });
 const ciRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb/$ciId", component: CiDetailPage });
 
+const problemsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/problems", component: ProblemsListPage });
+const problemRoute = createRoute({ getParentRoute: () => agentRoute, path: "/problems/$problemId", component: ProblemDetailPage });
+const knownErrorsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/known-errors", component: KnownErrorsPage });
+
 // One line per route: practices add theirs here.
 // biome-ignore format: one route per line, so practices built side by side merge cleanly
 const agentChildren = [
@@ -64,6 +71,9 @@ const agentChildren = [
   incidentRoute,
   cmdbRoute,
   ciRoute,
+  problemsRoute,
+  problemRoute,
+  knownErrorsRoute,
 ];
 
 const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren)]);

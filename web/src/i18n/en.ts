@@ -1,5 +1,6 @@
 // English strings for the agent workspace. Every user-visible string goes through i18next.
 import { cmdb } from "../features/cmdb/cmdb.en";
+import { problemsEn } from "../features/problems/problems.en";
 export const en = {
   app: {
     name: "Portico",
@@ -28,6 +29,8 @@ export const en = {
     work: "Work",
     incidents: "Incidents",
     cmdb: "CMDB",
+    problems: "Problems",
+    knownErrors: "Known errors",
   },
   shell: {
     mainNav: "Main navigation",
@@ -319,6 +322,7 @@ export const en = {
     justNow: "just now",
   },
   cmdb,
+  problems: problemsEn,
 } as const;
 
 export type Resources = typeof en;

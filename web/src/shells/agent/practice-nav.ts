@@ -1,5 +1,6 @@
 import { IconAlertTriangle, type IconProps } from "@tabler/icons-react";
 import { IconTopologyStar3 } from "@tabler/icons-react";
+import { IconAlertTriangle, IconBook2, IconBug, type IconProps } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
@@ -17,4 +18,6 @@ export interface PracticeLink {
 export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/incidents", labelKey: "nav.incidents", icon: IconAlertTriangle },
   { to: "/cmdb", labelKey: "nav.cmdb", icon: IconTopologyStar3 },
+  { to: "/problems", labelKey: "nav.problems", icon: IconBug },
+  { to: "/known-errors", labelKey: "nav.knownErrors", icon: IconBook2 },
 ];

@@ -17,6 +17,7 @@ import { AttachmentsPanel } from "./attachments-panel";
 import { FieldsPanel } from "./fields-panel";
 import { IncidentActions } from "./incident-actions";
 import { useIsStaff } from "../../reference/reference.api";
+import { IncidentProblemPanel } from "../../problems/incident-problem-panel";
 import { LinksPanel } from "./links-panel";
 import { SummaryCard } from "./summary-card";
 import { WatchersPanel } from "./watchers-panel";
@@ -94,6 +95,7 @@ export function IncidentDetailPage() {
             {isStaff && <CiPickerPanel workItemRef={inc.number} />}
             <AttachmentsPanel incidentRef={ref} />
             <WatchersPanel incident={inc} incidentRef={ref} />
+            {isStaff && <IncidentProblemPanel incidentRef={ref} />}
             {isStaff && <LinksPanel incidentRef={ref} />}
           </Stack>
         </Grid.Col>

@@ -58,9 +58,15 @@ export function LinksPanel({ incidentRef }: { incidentRef: string }) {
                     {t(`linkKind.${l.kind}`)}
                   </Text>
                   <Group gap={6} wrap="wrap">
-                    <AnchorLink to="/incidents/$incidentId" params={{ incidentId: l.target.number }} size="sm" ff="monospace">
-                      {l.target.number}
-                    </AnchorLink>
+                    {l.target.type === "problem" ? (
+                      <AnchorLink to="/problems/$problemId" params={{ problemId: l.target.number }} size="sm" ff="monospace">
+                        {l.target.number}
+                      </AnchorLink>
+                    ) : (
+                      <AnchorLink to="/incidents/$incidentId" params={{ incidentId: l.target.number }} size="sm" ff="monospace">
+                        {l.target.number}
+                      </AnchorLink>
+                    )}
                     {isIncidentState(l.target.state) ? <StateBadge state={l.target.state} /> : <Text size="xs">{l.target.state}</Text>}
                   </Group>
                   <Text size="sm" truncate>
