@@ -57,6 +57,8 @@ export const ZUser = z.object({
   name: z.string(),
   role: ZRole,
   active: z.boolean(),
+  /** The person's manager (approves "requester's manager" stages), or null. */
+  managerId: z.uuid().nullable().describe("The person's manager, or null"),
 });
 export type TUser = z.infer<typeof ZUser>;
 
@@ -74,6 +76,7 @@ export const ZCreateUserRequest = z.object({
   password: z.string().min(10).max(1024).optional().describe("At least 10 characters; omit for no local login"),
   locale: z.string().max(20).optional(),
   timeZone: z.string().max(64).optional(),
+  managerId: z.uuid().nullable().optional().describe("The person's manager (approves as 'requester's manager')"),
 });
 export const ZUpdateUserRequest = z.object({
   name: z.string().trim().min(1).max(200).optional(),
@@ -82,6 +85,7 @@ export const ZUpdateUserRequest = z.object({
   password: z.string().min(10).max(1024).optional(),
   locale: z.string().max(20).optional(),
   timeZone: z.string().max(64).optional(),
+  managerId: z.uuid().nullable().optional().describe("The person's manager; null clears it"),
 });
 
 export const ZGroup = z.object({

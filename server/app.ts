@@ -23,6 +23,8 @@ import { registerNotificationRoutes } from "./modules/notifications/notification
 import { registerCmdbRoutes } from "./modules/cmdb/cmdb.routes";
 import { pollAllMailboxesJob, pollMailboxJob } from "./modules/email-in/email-in.jobs";
 import { registerEmailInRoutes } from "./modules/email-in/email-in.routes";
+import { registerApprovalRoutes } from "./modules/approvals/approval.routes";
+import { registerDeskRoutes } from "./modules/desks/desk.routes";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
@@ -61,6 +63,8 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerCmdbRoutes(app, deps);
   registerEmailInRoutes(app, deps);
   registerProblemRoutes(app, deps);
+  registerApprovalRoutes(app, deps);
+  registerDeskRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

@@ -80,3 +80,31 @@ export async function createDesk(deps: Deps) {
 export function auditEvents(deps: Deps, action: string, entityId: string) {
   return deps.db.selectFrom("audit_events").selectAll().where("action", "=", action).where("entity_id", "=", entityId).execute();
 }
+
+/** A bare work item of any type (for modules that attach things to items, e.g. approvals). */
+export async function createWorkItem(
+  deps: Deps,
+  orgId: string,
+  opts: { type?: import("../platform/db/schema").WorkItemType; requesterId: string; title?: string },
+) {
+  return deps.db
+    .insertInto("work_items")
+    .values({
+      organization_id: orgId,
+      type: opts.type ?? "problem",
+      number: `T${uniq().toUpperCase()}`,
+      title: opts.title ?? `Item ${uniq()}`,
+      state: "new",
+      impact: "medium",
+      urgency: "medium",
+      priority: 3,
+      requester_id: opts.requesterId,
+    })
+    .returning(["id", "organization_id", "type", "number", "requester_id"])
+    .executeTakeFirstOrThrow();
+}
+
+/** Sets a person's manager directly. */
+export async function setManager(deps: Deps, userId: string, managerId: string | null) {
+  await deps.db.updateTable("users").set({ manager_id: managerId }).where("id", "=", userId).execute();
+}

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Role } from "../../../contracts/identity";
 import type { DbOrTx } from "../../platform/db/db";
 import type { Principal } from "../../platform/http/auth";
+import "./identity.tables";
 
 const principalColumns = sql<Principal>`json_build_object(
   'userId', u.id, 'organizationId', u.organization_id, 'role', u.role, 'name', u.name, 'email', u.email,
@@ -183,7 +184,7 @@ export async function revokeApiToken(db: DbOrTx, userId: string, tokenId: string
 export function listUsers(db: DbOrTx, orgId: string, f: { q?: string; role?: Role | "staff"; groupId?: string; limit: number }) {
   let q = db
     .selectFrom("users")
-    .select(["id", "email", "name", "role", "active"])
+    .select(["id", "email", "name", "role", "active", "manager_id as managerId"])
     .where("organization_id", "=", orgId)
     .orderBy("name")
     .orderBy("id")
@@ -212,7 +213,16 @@ export function findUserInOrg(db: DbOrTx, orgId: string, userId: string) {
 
 export function insertUser(
   db: DbOrTx,
-  u: { organizationId: string; email: string; name: string; role: Role; passwordHash: string | null; locale?: string; timeZone?: string },
+  u: {
+    organizationId: string;
+    email: string;
+    name: string;
+    role: Role;
+    passwordHash: string | null;
+    locale?: string;
+    timeZone?: string;
+    managerId?: string | null;
+  },
 ) {
   return db
     .insertInto("users")
@@ -224,8 +234,9 @@ export function insertUser(
       password_hash: u.passwordHash,
       ...(u.locale ? { locale: u.locale } : {}),
       ...(u.timeZone ? { time_zone: u.timeZone } : {}),
+      manager_id: u.managerId ?? null,
     })
-    .returning(["id", "email", "name", "role", "active"])
+    .returning(["id", "email", "name", "role", "active", "manager_id as managerId"])
     .executeTakeFirstOrThrow();
 }
 
@@ -233,14 +244,14 @@ export function updateUser(
   db: DbOrTx,
   orgId: string,
   userId: string,
-  set: { name?: string; role?: Role; active?: boolean; password_hash?: string; locale?: string; time_zone?: string },
+  set: { name?: string; role?: Role; active?: boolean; password_hash?: string; locale?: string; time_zone?: string; manager_id?: string | null },
 ) {
   return db
     .updateTable("users")
     .set({ ...set, updated_at: new Date() })
     .where("organization_id", "=", orgId)
     .where("id", "=", userId)
-    .returning(["id", "email", "name", "role", "active"])
+    .returning(["id", "email", "name", "role", "active", "manager_id as managerId"])
     .executeTakeFirst();
 }
 
@@ -332,4 +343,16 @@ export async function insertOrganization(db: DbOrTx, o: { name: string; slug: st
 export async function findFirstOrganizationId(db: DbOrTx): Promise<string | undefined> {
   const r = await db.selectFrom("organizations").select("id").orderBy("created_at").limit(1).executeTakeFirst();
   return r?.id;
+}
+
+/** The chain of managers above a person (nearest first, at most 50): to refuse a management loop. */
+export async function managerChain(db: DbOrTx, orgId: string, userId: string): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    with recursive up(id, depth) as (
+      select manager_id, 1 from users where id = ${userId} and organization_id = ${orgId} and manager_id is not null
+      union all
+      select u.manager_id, up.depth + 1 from users u join up on u.id = up.id where u.manager_id is not null and up.depth < 50
+    )
+    select id from up`.execute(db);
+  return r.rows.map((x) => x.id);
 }

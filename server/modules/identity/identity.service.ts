@@ -198,12 +198,22 @@ export async function listUsers(deps: Deps, actor: Actor, f: Parameters<typeof r
   return repo.listUsers(deps.db, actor.organizationId, f);
 }
 
+/** Refuses a manager who is not an active person of the organization, or who would close a loop. */
+async function assertManager(tx: Parameters<typeof repo.findUserInOrg>[0], orgId: string, userId: string | null, managerId: string | null | undefined) {
+  if (!managerId) return;
+  const m = await repo.findUserInOrg(tx, orgId, managerId);
+  if (!m?.active) throw invalidField("body.managerId", "no such active person in this organization");
+  if (userId && (managerId === userId || (await repo.managerChain(tx, orgId, managerId)).includes(userId)))
+    throw invalidField("body.managerId", "a person cannot manage themselves, directly or through others");
+}
+
 /** Creates a person in the admin's organization. */
 export async function createUser(deps: Deps, actor: Actor, input: z.infer<typeof ZCreateUserRequest>) {
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return withTx(deps.db, async (tx) => {
     if (await repo.findUserForLogin(tx, input.email))
       throw new AppError("CONFLICT", "A person with this email already exists", [{ field: "body.email", message: "already in use" }]);
+    await assertManager(tx, actor.organizationId, null, input.managerId);
     const u = await repo.insertUser(tx, {
       organizationId: actor.organizationId,
       email: input.email,
@@ -212,6 +222,7 @@ export async function createUser(deps: Deps, actor: Actor, input: z.infer<typeof
       passwordHash,
       locale: input.locale,
       timeZone: input.timeZone,
+      managerId: input.managerId ?? null,
     });
     await repo.insertAudit(tx, {
       organizationId: actor.organizationId,
@@ -233,6 +244,7 @@ export async function updateUser(deps: Deps, actor: Actor, userId: string, input
     if (userId === actor.userId && (input.active === false || (input.role && input.role !== "admin"))) {
       throw new AppError("CONFLICT", "You cannot deactivate or demote yourself");
     }
+    await assertManager(tx, actor.organizationId, userId, input.managerId);
     const u = await repo.updateUser(tx, actor.organizationId, userId, {
       name: input.name,
       role: input.role,
@@ -240,6 +252,7 @@ export async function updateUser(deps: Deps, actor: Actor, userId: string, input
       password_hash,
       locale: input.locale,
       time_zone: input.timeZone,
+      manager_id: input.managerId,
     });
     if (!u) throw notFound("Person");
     if (input.active === false || password_hash) await repo.deleteSessionsOfUser(tx, userId);
