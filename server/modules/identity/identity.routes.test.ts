@@ -489,7 +489,7 @@ describe("users", () => {
     const email = `new-${uniq()}@example.test`;
     const r = await http(app, desk.admin).post("/api/v1/users", { email, name: "New Agent", role: "agent", password: "a long enough password" });
     expect(r.status).toBe(201);
-    expect(r.body).toEqual({ id: expect.any(String), email, name: "New Agent", role: "agent", active: true });
+    expect(r.body).toEqual({ id: expect.any(String), email, name: "New Agent", role: "agent", active: true, managerId: null });
     const row = await deps.db.selectFrom("users").selectAll().where("id", "=", r.body.id).executeTakeFirstOrThrow();
     expect(row.organization_id).toBe(desk.org.id);
     expect(row.password_hash).not.toContain("a long enough password");
