@@ -96,7 +96,18 @@ export const ZTransitionRequest = z.object({
 });
 export type TTransitionRequest = z.infer<typeof ZTransitionRequest>;
 
-export const INCIDENT_SORTS = ["createdAt", "-createdAt", "updatedAt", "-updatedAt", "priority", "-priority", "number", "-number"] as const;
+export const INCIDENT_SORTS = [
+  "createdAt",
+  "-createdAt",
+  "updatedAt",
+  "-updatedAt",
+  "priority",
+  "-priority",
+  "number",
+  "-number",
+  "slaDueAt",
+  "-slaDueAt",
+] as const;
 
 export const ZListIncidentsQuery = z.object({
   state: zCsv(ZIncidentState).describe("One or more states, comma separated"),
@@ -133,6 +144,8 @@ export const ZIncidentSummary = z
     assignee: ZPersonRef.nullable(),
     service: ZRef.nullable(),
     category: ZRef.nullable(),
+    /** Nearest due time of the item's running SLA clocks (null: none running). */
+    slaDueAt: z.iso.datetime().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number().int(),

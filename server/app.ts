@@ -17,6 +17,8 @@ import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.routes";
 import { registerSearchRoutes } from "./modules/knowledge/search.routes";
 import { registerProblemRoutes } from "./modules/problems/problem.routes";
 import { registerReferenceRoutes } from "./modules/reference/reference.routes";
+import { slaBreachSweepJob, slaRecomputeCalendarJob, slaResyncJob, slaThresholdJob } from "./modules/sla/sla.jobs";
+import { registerSlaRoutes } from "./modules/sla/sla.routes";
 import { registerAttachmentRoutes } from "./modules/work-items/work-item.routes";
 import { dispatchNotificationJob, sendMailJob } from "./modules/notifications/notification.jobs";
 import { registerNotificationRoutes } from "./modules/notifications/notification.routes";
@@ -36,6 +38,10 @@ export const JOBS: JobDefinition<any, Deps>[] = [
   knowledgeSweepJob,
   pollAllMailboxesJob,
   pollMailboxJob,
+  slaThresholdJob,
+  slaBreachSweepJob,
+  slaResyncJob,
+  slaRecomputeCalendarJob,
 ];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
@@ -57,6 +63,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerIncidentRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
   registerReferenceRoutes(app, deps);
+  registerSlaRoutes(app, deps);
   registerNotificationRoutes(app, deps);
   registerKnowledgeRoutes(app, deps);
   registerSearchRoutes(app, deps);

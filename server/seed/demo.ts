@@ -3,6 +3,7 @@ import { withTx } from "../platform/db/db";
 import { hashPassword } from "../modules/identity/password";
 import { findFirstOrganizationId, insertGroup, insertOrganization, insertUser, setGroupMembers } from "../modules/identity/identity.repo";
 import { createIncident, transitionIncident, updateIncident } from "../modules/incidents/incident.service";
+import { seedSla } from "../modules/sla/sla.seed";
 import { insertCategory, insertService } from "../modules/reference/reference.repo";
 import { addComment } from "../modules/work-items/work-item.service";
 import { seedKnowledge } from "../modules/knowledge/knowledge.seed";
@@ -246,6 +247,7 @@ export async function seedDemo(deps: Deps): Promise<void> {
   await seedKnowledge(deps, { admin: actor("admin", "admin", [ids.g.desk]), author: alice, reviewer: bob, readers: [dave, erin] });
   await seedCmdb(deps, { orgId, users: ids.u, groups: ids.g });
   await seedProblems(deps, { agent: alice, requester: dave, services: ids.s });
+  await seedSla(deps, actor("admin", "admin", [ids.g.desk]), { escalationGroupId: ids.g.desk });
 
   // A second customer organization, to show that organizations never see each other's records.
   const globex = await insertOrganization(deps.db, { name: "Globex", slug: "globex" });

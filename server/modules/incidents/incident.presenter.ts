@@ -24,6 +24,7 @@ export function presentIncidentSummary(r: IncidentRow): TIncidentSummary {
     category: r.category,
     createdAt: iso(r.created_at) as string,
     updatedAt: iso(r.updated_at) as string,
+    slaDueAt: iso(r.sla_due_at ?? null),
     version: r.version,
   };
 }

@@ -20,6 +20,7 @@ import { isStaffActor } from "../work-items/work-item.policy";
 import { DONE_STATES } from "../../../contracts/work-items";
 import { notify } from "../notifications/notify";
 import { addWatcher, type Change, findOrgUser, insertTimeline, isWatcher, listOpenChildren } from "../work-items/work-item.repo";
+import { syncSlaClocks } from "../sla/sla.sync";
 import { announce, findVisibleItem } from "../work-items/work-item.service";
 import { presentIncident, presentIncidentSummary } from "./incident.presenter";
 import * as repo from "./incident.repo";
@@ -107,6 +108,8 @@ export async function createIncident(
         await addWatcher(tx, actor.organizationId, row.id, w);
       }
       // The new item's watchers are known: no need to read them back.
+      const sla = await syncSlaClocks(tx, row.id, { reason: "created", actorId: actor.userId });
+      row.sla_due_at = sla.dueAt;
       await announce(tx, row, row.version, actor.userId, "work_item.created", [...new Set(input.watcherIds ?? [])]);
       await notify(tx, { type: "work_item.created", organizationId: actor.organizationId, workItemId: row.id, actorId: actor.userId });
       return {
@@ -347,6 +350,7 @@ async function applyToLocked(tx: Tx, actor: Actor, row: repo.LockedIncident, pat
     changes,
     data: effectiveAction ? { action: effectiveAction, ...(patch.reason ? { reason: patch.reason } : {}), ...extraData } : {},
   });
+  await syncSlaClocks(tx, row.id, { reason: toState ? "state_changed" : "updated", actorId: actor.userId });
   await announce(tx, row, version, actor.userId);
   await notifyChanges(tx, actor, row, core, resultingAssignee, effectiveAction, patch);
   return version;
@@ -455,6 +459,8 @@ const SORTS: Record<string, repo.QueueSort> = {
   "-priority": { columns: ["priority", "created_at"], desc: true },
   number: { columns: ["number"], desc: false },
   "-number": { columns: ["number"], desc: true },
+  slaDueAt: { columns: ["sla_due"], desc: false },
+  "-slaDueAt": { columns: ["sla_due"], desc: true },
 };
 
 export const COUNT_CAP = 10_000;
@@ -511,6 +517,7 @@ export async function autoCloseIncident(deps: Deps, incidentId: string, resolved
       changes: [{ field: "state", from: "resolved", to: "closed" }],
       data: { action: "close", automatic: true, reason: "reopen window passed" },
     });
+    await syncSlaClocks(tx, row.id, { reason: "state_changed" });
     await announce(tx, row, version, null);
     return true;
   });

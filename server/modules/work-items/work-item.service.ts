@@ -5,6 +5,7 @@ import { type DbOrTx, withTx } from "../../platform/db/db";
 import { AppError, invalidField, notFound } from "../../platform/http/errors";
 import { publishLive } from "../../platform/live/live";
 import { notify } from "../notifications/notify";
+import { syncSlaClocks } from "../sla/sla.sync";
 import { runIdempotent } from "./idempotency";
 import * as repo from "./work-item.repo";
 import { canSeeInternal, canView, isStaffActor } from "./work-item.policy";
@@ -68,6 +69,8 @@ export async function addComment(deps: Deps, actor: Actor, ref: string, type: st
       visibility,
       data: { commentId: c.id, body: body.slice(0, 2000) },
     });
+    // The first public reply by an agent stops response clocks.
+    if (visibility === "public" && isStaffActor(actor)) await syncSlaClocks(tx, item.id, { reason: "responded", actorId: actor.userId });
     const version = await repo.touchItem(tx, item.id);
     await announce(tx, item, version, actor.userId);
     // Work notes reach staff only (the dispatch drops requesters from internal events).

@@ -11,6 +11,7 @@ import * as mCmdb from "./migrations/20261125071000-create-cmdb";
 import * as mMailboxes from "./migrations/20261125072500-create-mailboxes";
 import * as mProblems from "./migrations/20261125071500-create-problems";
 import * as m005catalog from "./migrations/20261125070500-create-desks-and-approvals";
+import * as m_sla from "./migrations/20261125071000-create-sla";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "20261125072500-create-mailboxes": mMailboxes,
   "20261125071500-create-problems": mProblems,
   "20261125070500-create-desks-and-approvals": m005catalog,
+  "20261125071000-create-sla": m_sla,
 };
 
 class StaticProvider implements MigrationProvider {

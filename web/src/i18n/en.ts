@@ -155,6 +155,8 @@ export const en = {
       "-priority": "Lowest priority first",
       "-number": "Number (high to low)",
       number: "Number (low to high)",
+      slaDueAt: "Due soonest first",
+      "-slaDueAt": "Due latest first",
     },
     sortBy: "Sort by {{column}}",
     clearFilters: "Clear filters",
