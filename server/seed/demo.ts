@@ -8,6 +8,7 @@ import { addComment } from "../modules/work-items/work-item.service";
 import { seedKnowledge } from "../modules/knowledge/knowledge.seed";
 import { seedCmdb } from "../modules/cmdb/cmdb.seed";
 import { seedProblems } from "../modules/problems/problem.seed";
+import { seedEmail } from "../modules/email-in/email-in.seed";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_LOGINS = [
@@ -246,6 +247,7 @@ export async function seedDemo(deps: Deps): Promise<void> {
   await seedKnowledge(deps, { admin: actor("admin", "admin", [ids.g.desk]), author: alice, reviewer: bob, readers: [dave, erin] });
   await seedCmdb(deps, { orgId, users: ids.u, groups: ids.g });
   await seedProblems(deps, { agent: alice, requester: dave, services: ids.s });
+  await seedEmail(deps, { orgId, groupId: ids.g.desk });
 
   // A second customer organization, to show that organizations never see each other's records.
   const globex = await insertOrganization(deps.db, { name: "Globex", slug: "globex" });
