@@ -30,7 +30,13 @@ export async function seedEmail(deps: Deps, opts: { orgId: string; groupId: stri
     deps,
     box,
     msg(
-      ["From: Frank Sales <frank@acme.test>", `To: ${DEMO_MAILBOX}`, "Subject: Out of office", "Auto-Submitted: auto-replied", "Message-ID: <demo-ooo-1@acme.test>"],
+      [
+        "From: Frank Sales <frank@acme.test>",
+        `To: ${DEMO_MAILBOX}`,
+        "Subject: Out of office",
+        "Auto-Submitted: auto-replied",
+        "Message-ID: <demo-ooo-1@acme.test>",
+      ],
       "I am out of the office until Monday.",
     ),
   );

@@ -130,7 +130,7 @@ function TemplateEditor() {
         value={body}
         onChange={(e) => setBody(e.currentTarget.value)}
         error={errors.body}
-        ff="monospace"
+        styles={{ input: { fontFamily: "ui-monospace, monospace" } }}
       />
       <Group align="flex-end" wrap="wrap">
         <TextInput
