@@ -45,6 +45,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const { url, embedded } = await resolveDatabase(config, log);
+  // The all-in-one demo receives mail too: the SMTP intake on 2525 unless configured otherwise.
+  if (command === "start" && embedded && config.PORTICO_SMTP_INTAKE_PORT === undefined) config.PORTICO_SMTP_INTAKE_PORT = 2525;
   const stopEmbedded = async () => {
     if (embedded) await embedded.stop();
   };
@@ -76,6 +78,8 @@ async function main(argv: string[]): Promise<void> {
     if (running.app) {
       const base = config.PORTICO_PUBLIC_URL ?? `http://localhost:${config.PORT}`;
       const lines = [``, `  Portico is running at ${base}`, `  API docs: ${base}/api/docs`];
+      if (config.PORTICO_SMTP_INTAKE_PORT !== undefined)
+        lines.push(`  Mail intake: SMTP on ${config.PORTICO_SMTP_INTAKE_HOST}:${config.PORTICO_SMTP_INTAKE_PORT}`);
       if (embedded) {
         lines.push(`  Database: embedded PostgreSQL in ${config.PORTICO_DATA_DIR}`, ``, `  Demo sign-ins (password "${DEMO_PASSWORD}"):`);
         for (const l of DEMO_LOGINS) lines.push(`    ${l.role.padEnd(9)} ${l.email}`);

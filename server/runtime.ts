@@ -73,9 +73,13 @@ export async function startRoles(opts: {
   }
   const worker = opts.roles.includes("worker") ? await startWorker({ pool, definitions: JOBS, deps, log, metrics }) : null;
   // The SMTP intake belongs to the worker role: it writes tickets, it serves no browser.
+  // A port already taken (another instance on this machine) leaves the rest of Portico running.
   const intake: SmtpIntake | null =
     worker && config.PORTICO_SMTP_INTAKE_PORT !== undefined
-      ? await startSmtpIntake(deps, { port: config.PORTICO_SMTP_INTAKE_PORT, host: config.PORTICO_SMTP_INTAKE_HOST })
+      ? await startSmtpIntake(deps, { port: config.PORTICO_SMTP_INTAKE_PORT, host: config.PORTICO_SMTP_INTAKE_HOST }).catch((e) => {
+          log.error({ err: e, port: config.PORTICO_SMTP_INTAKE_PORT }, "SMTP intake could not start; mail intake is off");
+          return null;
+        })
       : null;
   return {
     deps,

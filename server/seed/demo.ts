@@ -9,6 +9,7 @@ import { addComment } from "../modules/work-items/work-item.service";
 import { seedKnowledge } from "../modules/knowledge/knowledge.seed";
 import { seedCmdb } from "../modules/cmdb/cmdb.seed";
 import { seedProblems } from "../modules/problems/problem.seed";
+import { seedEmail } from "../modules/email-in/email-in.seed";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_LOGINS = [
@@ -248,6 +249,7 @@ export async function seedDemo(deps: Deps): Promise<void> {
   await seedCmdb(deps, { orgId, users: ids.u, groups: ids.g });
   await seedProblems(deps, { agent: alice, requester: dave, services: ids.s });
   await seedSla(deps, actor("admin", "admin", [ids.g.desk]), { escalationGroupId: ids.g.desk });
+  await seedEmail(deps, { orgId, groupId: ids.g.desk });
 
   // A second customer organization, to show that organizations never see each other's records.
   const globex = await insertOrganization(deps.db, { name: "Globex", slug: "globex" });

@@ -134,15 +134,25 @@ async function processClaimed(
   const orgId = mailbox.organization_id;
   const auto = automaticReason(parsed, m.envelopeFrom);
   if (auto) throw new Settle("ignored", auto);
-  if ((await isOwnMessageId(tx, [m.messageId])) || (m.from && (await repo.isMailboxAddress(tx, m.from))))
-    throw new Settle("ignored", "our own mail came back (loop)");
-  if (!m.from) throw new Settle("quarantined", "no sender address");
+  if (!m.from) {
+    if (await isOwnMessageId(tx, [m.messageId])) throw new Settle("ignored", "our own mail came back (loop)");
+    throw new Settle("quarantined", "no sender address");
+  }
+  const facts = await repo.senderFacts(tx, orgId, m.messageId, m.from, new Date(Date.now() - 3600_000));
+  if (facts.own_message || facts.own_mailbox) throw new Settle("ignored", "our own mail came back (loop)");
   const limit = deps.config.PORTICO_MAIL_SENDER_LIMIT_PER_HOUR;
-  if ((await repo.countRecentFromSender(tx, orgId, m.from, new Date(Date.now() - 3600_000))) >= limit)
-    throw new Settle("quarantined", `rate limit: ${limit} messages in the last hour from ${m.from}`);
+  if (facts.recent >= limit) throw new Settle("quarantined", `rate limit: ${limit} messages in the last hour from ${m.from}`);
 
   // The sender: a known person of this organization, or a new requester when the mailbox allows it.
-  let user = await repo.findUserByEmail(tx, m.from);
+  let user = facts.user_id
+    ? {
+        id: facts.user_id,
+        organization_id: facts.user_org as string,
+        role: facts.user_role as Actor["role"],
+        name: facts.user_name as string,
+        active: !!facts.user_active,
+      }
+    : null;
   if (user && user.organization_id !== orgId) throw new Settle("quarantined", `sender ${m.from} belongs to another organization`);
   if (user && !user.active) throw new Settle("quarantined", `sender ${m.from} is deactivated`);
   if (!user) {
@@ -155,7 +165,13 @@ async function processClaimed(
     const id = await repo.insertRequester(tx, orgId, m.from, name);
     user = { id, organization_id: orgId, role: "requester", name, active: true };
   }
-  const actor: Actor = { userId: user.id, organizationId: orgId, role: user.role, groupIds: await repo.groupIdsOf(tx, user.id) };
+  // Requesters belong to no groups: skip the lookup for them.
+  const actor: Actor = {
+    userId: user.id,
+    organizationId: orgId,
+    role: user.role,
+    groupIds: user.role === "requester" ? [] : await repo.groupIdsOf(tx, user.id),
+  };
   const txDeps = { ...deps, db: tx };
 
   // Threading: our thread id, our Message-IDs, earlier inbound messages, then the number in the subject.

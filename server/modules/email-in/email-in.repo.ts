@@ -314,3 +314,30 @@ export async function audit(
     })
     .execute();
 }
+
+/**
+ * What the intake must know about a message's sender in one round trip: is the Message-ID one we sent,
+ * is the sender one of our mailboxes, how many messages they sent in the window, and who they are.
+ */
+export async function senderFacts(db: DbOrTx, orgId: string, messageId: string, from: string, since: Date) {
+  const r = await sql<{
+    own_message: boolean;
+    own_mailbox: boolean;
+    recent: number;
+    user_id: string | null;
+    user_org: string | null;
+    user_role: "requester" | "agent" | "admin" | null;
+    user_name: string | null;
+    user_active: boolean | null;
+  }>`
+    select
+      exists (select 1 from mail_deliveries where message_id = ${messageId}) as own_message,
+      exists (select 1 from mailboxes where lower(address) = ${from}) as own_mailbox,
+      (select count(*)::int from inbound_messages
+         where organization_id = ${orgId} and lower(from_address) = ${from} and received_at >= ${since}
+           and status in ('ticket', 'comment')) as recent,
+      u.id as user_id, u.organization_id as user_org, u.role as user_role, u.name as user_name, u.active as user_active
+    from (select 1) one
+    left join users u on lower(u.email) = ${from}`.execute(db);
+  return r.rows[0];
+}

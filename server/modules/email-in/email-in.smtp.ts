@@ -9,6 +9,13 @@ export interface SmtpIntake {
   close(): Promise<void>;
 }
 
+/** Mailboxes found for this SMTP transaction's recipients (kept on the session between RCPT and DATA). */
+function sessionBoxes(session: object): Map<string, repo.MailboxRow> {
+  const s = session as { porticoBoxes?: Map<string, repo.MailboxRow> };
+  s.porticoBoxes ??= new Map();
+  return s.porticoBoxes;
+}
+
 function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
@@ -32,10 +39,12 @@ export async function startSmtpIntake(
     logger: false,
     maxClients: 64,
     socketTimeout: 60_000,
-    async onRcptTo(address, _session, cb) {
+    async onRcptTo(address, session, cb) {
       try {
         const box = await repo.findActiveMailboxByAddress(deps.db, address.address);
         if (box?.kind !== "smtp") return cb(smtpError(550, `No mailbox here for ${address.address}`));
+        // Remember the mailbox for this transaction: the data phase needs no second lookup.
+        sessionBoxes(session).set(address.address.toLowerCase(), box);
         cb();
       } catch (e) {
         deps.log.error({ err: e }, "smtp intake: mailbox lookup failed");
@@ -54,7 +63,7 @@ export async function startSmtpIntake(
         try {
           const seen = new Set<string>();
           for (const rcpt of session.envelope.rcptTo) {
-            const box = await repo.findActiveMailboxByAddress(deps.db, rcpt.address);
+            const box = sessionBoxes(session).get(rcpt.address.toLowerCase());
             // One message to two addresses of one organization is still one ticket (unique Message-ID).
             if (!box || seen.has(box.id)) continue;
             seen.add(box.id);

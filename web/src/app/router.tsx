@@ -12,6 +12,7 @@ import { ProblemsListPage } from "../features/problems/problems-list.page";
 import { NotFoundPage } from "../shells/agent/not-found.page";
 import { CiDetailPage } from "../features/cmdb/ci-detail.page";
 import { CmdbListPage, parseCmdbSearch } from "../features/cmdb/cmdb-list.page";
+import { MailAdminPage, parseMailSearch } from "../features/mail/mail-admin.page";
 
 export interface RouterContext {
   auth: AuthState;
@@ -62,6 +63,7 @@ const problemsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/pr
 const problemRoute = createRoute({ getParentRoute: () => agentRoute, path: "/problems/$problemId", component: ProblemDetailPage });
 const knownErrorsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/known-errors", component: KnownErrorsPage });
 
+const mailAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/mail", validateSearch: parseMailSearch, component: MailAdminPage });
 // One line per route: practices add theirs here.
 // biome-ignore format: one route per line, so practices built side by side merge cleanly
 const agentChildren = [
@@ -74,6 +76,7 @@ const agentChildren = [
   problemsRoute,
   problemRoute,
   knownErrorsRoute,
+  mailAdminRoute,
 ];
 
 const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren)]);

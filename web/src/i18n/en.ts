@@ -1,6 +1,7 @@
 // English strings for the agent workspace. Every user-visible string goes through i18next.
 import { cmdb } from "../features/cmdb/cmdb.en";
 import { problemsEn } from "../features/problems/problems.en";
+import { mail } from "../features/mail/mail.en";
 export const en = {
   app: {
     name: "Portico",
@@ -26,6 +27,7 @@ export const en = {
     signedOut: "You are signed out.",
   },
   nav: {
+    mail: "Email",
     work: "Work",
     incidents: "Incidents",
     cmdb: "CMDB",
@@ -325,6 +327,7 @@ export const en = {
   },
   cmdb,
   problems: problemsEn,
+  mail,
 } as const;
 
 export type Resources = typeof en;

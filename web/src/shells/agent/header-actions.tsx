@@ -1,8 +1,10 @@
 import { ActionIcon, Avatar, Button, Kbd, Menu, Text, Tooltip } from "@mantine/core";
-import { IconLogout, IconPlus } from "@tabler/icons-react";
+import { IconBell, IconLogout, IconPlus } from "@tabler/icons-react";
 import { Link } from "@tanstack/react-router";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAuth, useMe } from "../../app/auth";
+import { PreferencesModal } from "../../features/mail/preferences-modal";
 
 /** "New incident" (also the N key). */
 export function NewIncidentButton() {
@@ -38,29 +40,36 @@ export function UserMenu() {
   const { t } = useTranslation();
   const me = useMe();
   const { signOut } = useAuth();
+  const [prefsOpen, setPrefsOpen] = useState(false);
   return (
-    <Menu position="bottom-end" withinPortal>
-      <Menu.Target>
-        <ActionIcon variant="subtle" size="lg" radius="xl" aria-label={t("shell.userMenu", { name: me.name })}>
-          <Avatar color="blue" radius="xl" size={32}>
-            {initials(me.name)}
-          </Avatar>
-        </ActionIcon>
-      </Menu.Target>
-      <Menu.Dropdown>
-        <Menu.Label>
-          <Text size="sm" fw={600} c="dark">
-            {me.name}
-          </Text>
-          <Text size="xs" c="dimmed">
-            {t("shell.signedInAs", { email: me.email })}
-          </Text>
-        </Menu.Label>
-        <Menu.Divider />
-        <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void signOut()}>
-          {t("auth.signOut")}
-        </Menu.Item>
-      </Menu.Dropdown>
-    </Menu>
+    <>
+      <PreferencesModal opened={prefsOpen} onClose={() => setPrefsOpen(false)} />
+      <Menu position="bottom-end" withinPortal>
+        <Menu.Target>
+          <ActionIcon variant="subtle" size="lg" radius="xl" aria-label={t("shell.userMenu", { name: me.name })}>
+            <Avatar color="blue" radius="xl" size={32}>
+              {initials(me.name)}
+            </Avatar>
+          </ActionIcon>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Label>
+            <Text size="sm" fw={600} c="dark">
+              {me.name}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {t("shell.signedInAs", { email: me.email })}
+            </Text>
+          </Menu.Label>
+          <Menu.Divider />
+          <Menu.Item leftSection={<IconBell size={16} aria-hidden />} onClick={() => setPrefsOpen(true)}>
+            {t("mail.prefs.menu")}
+          </Menu.Item>
+          <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void signOut()}>
+            {t("auth.signOut")}
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+    </>
   );
 }
