@@ -10,6 +10,7 @@ import * as m_knowledge from "./migrations/20261125072000-create-knowledge";
 import * as mCmdb from "./migrations/20261125071000-create-cmdb";
 import * as mMailboxes from "./migrations/20261125072500-create-mailboxes";
 import * as mProblems from "./migrations/20261125071500-create-problems";
+import * as mCmdbSearch from "./migrations/20261125073000-tune-cmdb-search";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   "20261125071000-create-cmdb": mCmdb,
   "20261125072500-create-mailboxes": mMailboxes,
   "20261125071500-create-problems": mProblems,
+  "20261125073000-tune-cmdb-search": mCmdbSearch,
 };
 
 class StaticProvider implements MigrationProvider {
