@@ -23,6 +23,8 @@ import { registerNotificationRoutes } from "./modules/notifications/notification
 import { registerCmdbRoutes } from "./modules/cmdb/cmdb.routes";
 import { pollAllMailboxesJob, pollMailboxJob } from "./modules/email-in/email-in.jobs";
 import { registerEmailInRoutes } from "./modules/email-in/email-in.routes";
+import { registerAssetRoutes } from "./modules/assets/assets.routes";
+import { renewalNoticesJob } from "./modules/assets/assets.jobs";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
@@ -34,6 +36,7 @@ export const JOBS: JobDefinition<any, Deps>[] = [
   knowledgeSweepJob,
   pollAllMailboxesJob,
   pollMailboxJob,
+  renewalNoticesJob,
 ];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
@@ -61,6 +64,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerCmdbRoutes(app, deps);
   registerEmailInRoutes(app, deps);
   registerProblemRoutes(app, deps);
+  registerAssetRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

@@ -11,6 +11,7 @@ import * as mCmdb from "./migrations/20261125071000-create-cmdb";
 import * as mMailboxes from "./migrations/20261125072500-create-mailboxes";
 import * as mProblems from "./migrations/20261125071500-create-problems";
 import * as mCmdbSearch from "./migrations/20261125073000-tune-cmdb-search";
+import * as mAssets from "./migrations/20261125074000-create-assets";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "20261125072500-create-mailboxes": mMailboxes,
   "20261125071500-create-problems": mProblems,
   "20261125073000-tune-cmdb-search": mCmdbSearch,
+  "20261125074000-create-assets": mAssets,
 };
 
 class StaticProvider implements MigrationProvider {

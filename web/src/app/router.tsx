@@ -12,6 +12,7 @@ import { ProblemsListPage } from "../features/problems/problems-list.page";
 import { NotFoundPage } from "../shells/agent/not-found.page";
 import { CiDetailPage } from "../features/cmdb/ci-detail.page";
 import { CmdbListPage, parseCmdbSearch } from "../features/cmdb/cmdb-list.page";
+import { AssetsPage } from "../features/assets/assets.page";
 
 export interface RouterContext {
   auth: AuthState;
@@ -57,6 +58,7 @@ const newIncidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "
 const incidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents/$incidentId", component: IncidentDetailPage });
 const cmdbRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb", validateSearch: parseCmdbSearch, component: CmdbListPage });
 const ciRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb/$ciId", component: CiDetailPage });
+const assetsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/assets", component: AssetsPage });
 
 const problemsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/problems", component: ProblemsListPage });
 const problemRoute = createRoute({ getParentRoute: () => agentRoute, path: "/problems/$problemId", component: ProblemDetailPage });
@@ -74,6 +76,7 @@ const agentChildren = [
   problemsRoute,
   problemRoute,
   knownErrorsRoute,
+  assetsRoute,
 ];
 
 const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren)]);

@@ -1,6 +1,7 @@
 // English strings for the agent workspace. Every user-visible string goes through i18next.
 import { cmdb } from "../features/cmdb/cmdb.en";
 import { problemsEn } from "../features/problems/problems.en";
+import { assets } from "../features/assets/assets.en";
 export const en = {
   app: {
     name: "Portico",
@@ -31,6 +32,7 @@ export const en = {
     cmdb: "CMDB",
     problems: "Problems",
     knownErrors: "Known errors",
+    assets: "Assets",
   },
   shell: {
     mainNav: "Main navigation",
@@ -323,6 +325,7 @@ export const en = {
   },
   cmdb,
   problems: problemsEn,
+  assets,
 } as const;
 
 export type Resources = typeof en;

@@ -1,6 +1,7 @@
 import { IconAlertTriangle, type IconProps } from "@tabler/icons-react";
 import { IconTopologyStar3 } from "@tabler/icons-react";
 import { IconBook2, IconBug } from "@tabler/icons-react";
+import { IconDeviceLaptop } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
@@ -20,4 +21,5 @@ export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/cmdb", labelKey: "nav.cmdb", icon: IconTopologyStar3 },
   { to: "/problems", labelKey: "nav.problems", icon: IconBug },
   { to: "/known-errors", labelKey: "nav.knownErrors", icon: IconBook2 },
+  { to: "/assets", labelKey: "nav.assets", icon: IconDeviceLaptop },
 ];
