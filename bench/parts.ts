@@ -21,4 +21,5 @@ export interface BenchPart {
 // biome-ignore format: one line per part, so practices built side by side merge cleanly
 export const BENCH_PARTS: Record<string, () => Promise<BenchPart>> = {
   email: () => import("./email.bench").then((m) => m.part),
+  cmdb: () => import("./cmdb.bench").then((m) => m.part),
 };

@@ -27,6 +27,8 @@ import { pollAllMailboxesJob, pollMailboxJob } from "./modules/email-in/email-in
 import { registerEmailInRoutes } from "./modules/email-in/email-in.routes";
 import { registerApprovalRoutes } from "./modules/approvals/approval.routes";
 import { registerDeskRoutes } from "./modules/desks/desk.routes";
+import { registerAssetRoutes } from "./modules/assets/assets.routes";
+import { renewalNoticesJob } from "./modules/assets/assets.jobs";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
@@ -42,6 +44,7 @@ export const JOBS: JobDefinition<any, Deps>[] = [
   slaBreachSweepJob,
   slaResyncJob,
   slaRecomputeCalendarJob,
+  renewalNoticesJob,
 ];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
@@ -72,6 +75,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerProblemRoutes(app, deps);
   registerApprovalRoutes(app, deps);
   registerDeskRoutes(app, deps);
+  registerAssetRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

@@ -105,48 +105,39 @@ export function listRelationshipsOf(db: DbOrTx, orgId: string, ciId: string, at:
 // ── Impact ───────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * Everything that depends on the CIs (upstream: breaks with them) or that they need (downstream),
- * up to `depth` hops over current relationships. The walk keeps (CI, hops) pairs distinct, so cycles
- * end at the depth bound; each CI is reported once at its smallest distance.
+ * Everything that depends on the CIs (upstream: breaks with them) or that they need (downstream), up
+ * to `depth` hops over current relationships. One recursive query walks level by level: each row holds
+ * the frontier and every CI seen so far, and the next frontier is the neighbours minus those seen, so
+ * every CI is expanded once (cycles end by themselves) and reported at its smallest distance. The walk
+ * stops expanding once `cap` CIs were seen (a core switch reaches most of an estate): `capped` says so.
  */
-export async function walkImpact(db: DbOrTx, orgId: string, ciIds: string[], direction: "upstream" | "downstream", depth: number, limit: number) {
+export async function walkImpact(db: DbOrTx, orgId: string, ciIds: string[], direction: "upstream" | "downstream", depth: number, cap: number) {
   const [from, to] = direction === "upstream" ? (["dependency_id", "dependent_id"] as const) : (["dependent_id", "dependency_id"] as const);
-  const r = await sql<{ id: string; depth: number; name: string; status: string; class_key: string; class_name: string }>`
-    with recursive walk(id, depth) as (
-      select x, 0 from unnest(${ciIds}::uuid[]) as x
-      union
-      select r.${sql.ref(to)}, w.depth + 1
-      from walk w join ci_relationships r on r.${sql.ref(from)} = w.id and r.valid_to is null
-      where w.depth < ${depth}
-    ), nearest as (
-      select id, min(depth) as depth from walk group by id
+  const r = await sql<{ id: string; depth: number; name: string; status: string; class_key: string; class_name: string; capped: boolean }>`
+    with recursive walk(frontier, seen, depth) as (
+      select ${ciIds}::uuid[], ${ciIds}::uuid[], 0
+      union all
+      select nxt.ids, w.seen || nxt.ids, w.depth + 1
+      from walk w
+      cross join lateral (
+        select array_agg(id) as ids from (
+          select r.${sql.ref(to)} as id from ci_relationships r
+          where r.${sql.ref(from)} = any(w.frontier) and r.valid_to is null
+          except
+          select unnest(w.seen)
+        ) n
+      ) nxt
+      where w.depth < ${depth} and nxt.ids is not null and cardinality(w.seen) < ${cap}
+    ), found as (
+      select x.id, w.depth, (select max(cardinality(seen)) from walk) >= ${cap} as capped
+      from walk w cross join unnest(w.frontier) as x(id)
+      where w.depth > 0
     )
-    select n.id, n.depth, c.name, c.status, k.key as class_key, k.name as class_name
-    from nearest n
-    join configuration_items c on c.id = n.id and c.organization_id = ${orgId}
+    select f.id, f.depth, f.capped, c.name, c.status, k.key as class_key, k.name as class_name
+    from found f
+    join configuration_items c on c.id = f.id and c.organization_id = ${orgId}
     join ci_classes k on k.id = c.class_id
-    where n.depth > 0
-    order by n.depth, c.name
-    limit ${limit + 1}`.execute(db);
-  return r.rows;
-}
-
-/** Business services among the CIs and everything upstream of them (any depth up to the bound). */
-export async function businessServicesOf(db: DbOrTx, orgId: string, ciIds: string[], depth: number) {
-  const r = await sql<{ id: string; name: string; status: string; class_key: string; class_name: string }>`
-    with recursive walk(id, depth) as (
-      select x, 0 from unnest(${ciIds}::uuid[]) as x
-      union
-      select r.dependent_id, w.depth + 1
-      from walk w join ci_relationships r on r.dependency_id = w.id and r.valid_to is null
-      where w.depth < ${depth}
-    )
-    select distinct c.id, c.name, c.status, k.key as class_key, k.name as class_name
-    from walk w
-    join configuration_items c on c.id = w.id and c.organization_id = ${orgId}
-    join ci_classes k on k.id = c.class_id and k.key = 'business_service' and k.organization_id is null
-    order by c.name
-    limit 500`.execute(db);
+    order by f.depth, (k.key = 'business_service' and k.organization_id is null) desc, c.name`.execute(db);
   return r.rows;
 }
 

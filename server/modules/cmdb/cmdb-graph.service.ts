@@ -9,6 +9,9 @@ import * as repo from "./cmdb.repo";
 import { requireStaff } from "./cmdb.service";
 import * as graph from "./cmdb-graph.repo";
 
+/** Impact walks stop expanding after this many CIs (the answer then says truncated). */
+export const IMPACT_WALK_CAP = 5000;
+
 async function refsOf(db: DbOrTx, orgId: string, ids: string[]): Promise<Map<string, TCiRef>> {
   const rows = await repo.findCiRefs(db, orgId, [...new Set(ids)]);
   return new Map(rows.map((r) => [r.id, presentCiRef(r)]));
@@ -128,15 +131,22 @@ export async function impactOf(
   const depth = opts.depth ?? 6;
   const limit = opts.limit ?? 500;
   if (!ciIds.length) return { items: [], businessServices: [], truncated: false };
-  const walks = await Promise.all(
-    (direction === "both" ? (["upstream", "downstream"] as const) : [direction]).map(async (d) =>
-      (await graph.walkImpact(db, orgId, ciIds, d, depth, limit)).map((r) => ({ ...presentCiRef(r), depth: r.depth, direction: d })),
-    ),
-  );
-  const truncated = walks.some((w) => w.length > limit);
-  const items = walks.flatMap((w) => w.slice(0, limit));
-  const services = await graph.businessServicesOf(db, orgId, ciIds, depth);
-  return { items, businessServices: services.map(presentCiRef), truncated };
+  const cap = Math.max(IMPACT_WALK_CAP, limit);
+  const [up, down] = await Promise.all([
+    direction === "downstream" ? null : graph.walkImpact(db, orgId, ciIds, "upstream", depth, cap),
+    direction === "upstream" ? null : graph.walkImpact(db, orgId, ciIds, "downstream", depth, cap),
+  ]);
+  const items = [
+    ...(up ?? []).slice(0, limit).map((r) => ({ ...presentCiRef(r), depth: r.depth, direction: "upstream" as const })),
+    ...(down ?? []).slice(0, limit).map((r) => ({ ...presentCiRef(r), depth: r.depth, direction: "downstream" as const })),
+  ];
+  const truncated = [up, down].some((w) => !!w && (w.length > limit || w.some((r) => r.capped)));
+  // Business services: the starting CIs that are one, and everything upstream that is.
+  const upstream = up ?? (await graph.walkImpact(db, orgId, ciIds, "upstream", depth, cap));
+  const starts = await repo.findCiRefs(db, orgId, ciIds);
+  const services = [...starts, ...upstream].filter((r) => r.class_key === "business_service");
+  const unique = [...new Map(services.map((s) => [s.id, s])).values()].sort((a, b) => a.name.localeCompare(b.name));
+  return { items, businessServices: unique.map(presentCiRef), truncated };
 }
 
 /** Impact of one or more CIs of the caller's organization (404 for unknown ones). */

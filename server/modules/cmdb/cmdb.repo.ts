@@ -190,24 +190,44 @@ export function escapeLike(s: string): string {
 }
 
 /**
- * Typeahead: names starting with the text first, then names containing it (trigram index), then by
- * length; an exact serial number or asset tag also matches.
+ * Typeahead in two index walks: names starting with the text (b-tree on lower(name), in name order),
+ * then — when those do not fill the list — names containing it (trigram index), by name; an
+ * exact serial number or asset tag also matches.
  */
-export function searchCis(db: DbOrTx, orgId: string, text: string, classKeys: string[] | undefined, limit: number) {
-  const like = escapeLike(text.toLowerCase());
-  let q = db
-    .selectFrom("configuration_items as c")
-    .innerJoin("ci_classes as k", "k.id", "c.class_id")
-    .select(["c.id", "c.name", "c.status", "k.key as class_key", "k.name as class_name"])
-    .where("c.organization_id", "=", orgId)
-    .where((eb) => eb.or([eb("c.name", "ilike", `%${like}%`), eb("c.serial_number", "=", text), eb(sql`lower(c.asset_tag)`, "=", text.toLowerCase())]));
-  if (classKeys) q = q.where("k.key", "in", classKeys);
-  return q
-    .orderBy(sql`lower(c.name) like ${`${like}%`}`, "desc")
-    .orderBy(sql`length(c.name)`)
-    .orderBy(sql`lower(c.name)`)
-    .limit(limit)
-    .execute();
+export async function searchCis(db: DbOrTx, orgId: string, text: string, classKeys: string[] | undefined, limit: number) {
+  const lower = text.toLowerCase();
+  const like = escapeLike(lower);
+  const base = () => {
+    let q = db
+      .selectFrom("configuration_items as c")
+      .innerJoin("ci_classes as k", "k.id", "c.class_id")
+      .select(["c.id", "c.name", "c.status", "k.key as class_key", "k.name as class_name"])
+      .where("c.organization_id", "=", orgId);
+    if (classKeys) q = q.where("k.key", "in", classKeys);
+    return q;
+  };
+  const [prefix, exact] = await Promise.all([
+    base()
+      .where(sql<boolean>`lower(c.name) like ${`${like}%`}`)
+      .orderBy(sql`lower(c.name)`)
+      .limit(limit)
+      .execute(),
+    base()
+      .where((eb) => eb.or([eb("c.serial_number", "=", text), eb(sql`lower(c.asset_tag)`, "=", lower)]))
+      .limit(limit)
+      .execute(),
+  ]);
+  const out = new Map([...exact, ...prefix].map((r) => [r.id, r]));
+  if (out.size < limit) {
+    const contains = await base()
+      .where("c.name", "ilike", `%${like}%`)
+      .where(sql<boolean>`lower(c.name) not like ${`${like}%`}`)
+      .orderBy(sql`lower(c.name)`)
+      .limit(limit)
+      .execute();
+    for (const r of contains) if (out.size < limit) out.set(r.id, r);
+  }
+  return [...out.values()].slice(0, limit);
 }
 
 /** Minimal references (id, name, class, status) for CIs of the organization. */
@@ -338,4 +358,66 @@ export function listHistory(db: DbOrTx, ciId: string, beforeId: number | null, l
 export async function findIncidentIdsByTitle(db: DbOrTx, orgId: string, titles: string[]): Promise<Map<string, string>> {
   const rows = await db.selectFrom("work_items").select(["id", "title"]).where("organization_id", "=", orgId).where("title", "in", titles).execute();
   return new Map(rows.map((r) => [r.title, r.id]));
+}
+
+// ── Import / export ──────────────────────────────────────────────────────────────────────────────
+
+/** An active person by email and a group by name, in the organization (import rows name them). */
+export async function findPeopleAndGroups(db: DbOrTx, orgId: string, email: string | null, groupName: string | null) {
+  const [owner, group] = await Promise.all([
+    email
+      ? db
+          .selectFrom("users")
+          .select("id")
+          .where("organization_id", "=", orgId)
+          .where(sql<boolean>`lower(email) = ${email.toLowerCase()}`)
+          .where("active", "=", true)
+          .executeTakeFirst()
+      : undefined,
+    groupName
+      ? db
+          .selectFrom("groups")
+          .select("id")
+          .where("organization_id", "=", orgId)
+          .where(sql<boolean>`lower(name) = ${groupName.toLowerCase()}`)
+          .where("active", "=", true)
+          .executeTakeFirst()
+      : undefined,
+  ]);
+  return { ownerId: owner?.id ?? null, groupId: group?.id ?? null };
+}
+
+/** The CI an import row means: by serial number, asset tag (organization-wide) or name (within the class). */
+export async function matchCi(db: DbOrTx, orgId: string, key: "name" | "serial_number" | "asset_tag", value: string, classId: string): Promise<string | null> {
+  let q = db.selectFrom("configuration_items").select("id").where("organization_id", "=", orgId);
+  if (key === "name") q = q.where("class_id", "=", classId).where(sql<boolean>`lower(name) = ${value.toLowerCase()}`);
+  else if (key === "serial_number") q = q.where("serial_number", "=", value);
+  else q = q.where(sql<boolean>`lower(asset_tag) = ${value.toLowerCase()}`);
+  return (await q.executeTakeFirst())?.id ?? null;
+}
+
+/** CIs with this name (case-insensitive), optionally of one class. */
+export async function findCisByName(db: DbOrTx, orgId: string, name: string, classId: string | null): Promise<string[]> {
+  let q = db.selectFrom("configuration_items").select("id").where("organization_id", "=", orgId).where(sql<boolean>`lower(name) = ${name.toLowerCase()}`);
+  if (classId) q = q.where("class_id", "=", classId);
+  return (await q.limit(5).execute()).map((r) => r.id);
+}
+
+/** Every current relationship with both ends' names and classes (export). */
+export function listAllRelationships(db: DbOrTx, orgId: string) {
+  return db
+    .selectFrom("ci_relationships as r")
+    .innerJoin("ci_relationship_types as t", "t.id", "r.type_id")
+    .innerJoin("configuration_items as s", "s.id", "r.source_id")
+    .innerJoin("ci_classes as sk", "sk.id", "s.class_id")
+    .innerJoin("configuration_items as g", "g.id", "r.target_id")
+    .innerJoin("ci_classes as gk", "gk.id", "g.class_id")
+    .select(["t.key as type_key", "sk.key as source_class", "s.name as source_name", "gk.key as target_class", "g.name as target_name"])
+    .where("r.organization_id", "=", orgId)
+    .where("r.valid_to", "is", null)
+    .orderBy("s.name")
+    .orderBy("t.key")
+    .orderBy("g.name")
+    .limit(1_000_000)
+    .execute();
 }

@@ -37,6 +37,8 @@ import { invalidField } from "../../platform/http/errors";
 import { actorOf, errorResponses } from "../../platform/http/route-helpers";
 import * as cmdb from "./cmdb.service";
 import * as graph from "./cmdb-graph.service";
+import * as io from "./cmdb-import.service";
+import { ZCmdbExportQuery, ZCmdbImportRequest, ZCmdbImportResult } from "../../../contracts/cmdb-import";
 
 /** If-Match: "3" / W/"3" / 3 → 3. */
 function ifMatchVersion(req: FastifyRequest): number | undefined {
@@ -260,6 +262,56 @@ export function registerCmdbRoutes(app: FastifyInstance, deps: Deps): void {
     async (req, reply) => {
       await graph.deleteRelationship(deps, actorOf(req), req.params.id);
       return reply.status(204).send(null);
+    },
+  );
+
+  r.post(
+    `${base}/import`,
+    {
+      bodyLimit: 12 * 1024 * 1024,
+      schema: {
+        tags,
+        summary: "Import CIs or relationships (CSV or JSON): dry-run preview, matching rules, per-row errors; errors change nothing unless partial",
+        body: ZCmdbImportRequest,
+        response: { 200: ZCmdbImportResult, ...errorResponses },
+      },
+    },
+    async (req) => io.importCmdb(deps, actorOf(req), req.body),
+  );
+  r.get(
+    `${base}/export/cis`,
+    {
+      schema: {
+        tags,
+        summary: "Export CIs as CSV (attr.<key> columns) or JSON",
+        querystring: ZCmdbExportQuery,
+        response: { 200: z.string(), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const body = await io.exportCis(deps, actorOf(req), req.query.format, req.query.class?.split(",").filter(Boolean));
+      return reply
+        .type(req.query.format === "csv" ? "text/csv; charset=utf-8" : "application/json")
+        .header("content-disposition", `attachment; filename="cmdb-cis.${req.query.format}"`)
+        .send(body);
+    },
+  );
+  r.get(
+    `${base}/export/relationships`,
+    {
+      schema: {
+        tags,
+        summary: "Export current relationships as CSV or JSON",
+        querystring: ZCmdbExportQuery.pick({ format: true }),
+        response: { 200: z.string(), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const body = await io.exportRelationships(deps, actorOf(req), req.query.format);
+      return reply
+        .type(req.query.format === "csv" ? "text/csv; charset=utf-8" : "application/json")
+        .header("content-disposition", `attachment; filename="cmdb-relationships.${req.query.format}"`)
+        .send(body);
     },
   );
 

@@ -3,6 +3,7 @@ import { withTx } from "../../platform/db/db";
 import { findIncidentIdsByTitle } from "./cmdb.repo";
 import { createCiIn, updateCiIn } from "./cmdb.service";
 import { createRelationshipIn, linkWorkItemCi } from "./cmdb-graph.service";
+import * as assets from "../assets/assets.service";
 
 type CiSeed = [key: string, cls: string, name: string, extra: Record<string, unknown>];
 
@@ -197,4 +198,168 @@ export async function seedCmdb(deps: Deps, ctx: { orgId: string; users: Record<s
     const inc = incidents.get(title);
     if (inc) await linkWorkItemCi(deps, admin, inc, ids[ci], role);
   }
+
+  await seedAssets(deps, admin, ctx, ids);
+}
+
+const inDays = (n: number) => new Date(Date.now() + n * 86400_000).toISOString().slice(0, 10);
+
+/** Demo vendors, assets linked to CIs, licences (one under-licensed), two vendor contracts and the morning's renewal notices. */
+async function seedAssets(deps: Deps, admin: Actor, ctx: { users: Record<string, string> }, ids: Record<string, string>) {
+  const dell = (
+    await assets.saveVendor(deps, admin, null, {
+      name: "Dell Technologies",
+      website: "https://www.dell.com",
+      contactName: "Key account team",
+      contactEmail: "acme@dell.example",
+    })
+  ).id;
+  const cisco = (
+    await assets.saveVendor(deps, admin, null, {
+      name: "Cisco Systems",
+      website: "https://www.cisco.com",
+      contactEmail: "smartnet@cisco.example",
+      phone: "+1 800 553 2447",
+    })
+  ).id;
+  const microsoft = (await assets.saveVendor(deps, admin, null, { name: "Microsoft", website: "https://www.microsoft.com" })).id;
+  const a = (x: Parameters<typeof assets.createAsset>[2]) => assets.createAsset(deps, admin, x);
+  const base = { kind: "hardware" as const, currency: "EUR", notes: "" };
+  const esx1 = await a({
+    ...base,
+    assetTag: "ACME-SRV-0001",
+    name: "PowerEdge R760",
+    serialNumber: "CZ2041ABCD",
+    model: "R760",
+    vendorId: dell,
+    purchaseDate: "2024-03-12",
+    cost: 18450,
+    warrantyEnd: inDays(400),
+    status: "in_use",
+    ciId: ids.esx1,
+  });
+  const esx2 = await a({
+    ...base,
+    assetTag: "ACME-SRV-0002",
+    name: "PowerEdge R760",
+    serialNumber: "CZ2041ABCE",
+    model: "R760",
+    vendorId: dell,
+    purchaseDate: "2024-03-12",
+    cost: 18450,
+    warrantyEnd: inDays(400),
+    status: "in_use",
+    ciId: ids.esx2,
+  });
+  await a({
+    ...base,
+    assetTag: "ACME-LT-0042",
+    name: "Latitude 7440",
+    serialNumber: "5CG3301XYZ",
+    model: "7440",
+    vendorId: dell,
+    purchaseDate: "2023-02-01",
+    cost: 1420,
+    warrantyEnd: inDays(-20),
+    status: "in_use",
+    assignedToId: ctx.users.dave,
+    ciId: ids.lt42,
+  });
+  await a({
+    ...base,
+    assetTag: "ACME-LT-0043",
+    name: "Latitude 7440",
+    serialNumber: "5CG3301XZA",
+    model: "7440",
+    vendorId: dell,
+    purchaseDate: "2024-09-10",
+    cost: 1390,
+    warrantyEnd: inDays(700),
+    status: "in_use",
+    assignedToId: ctx.users.erin,
+    ciId: ids.lt43,
+  });
+  await a({
+    ...base,
+    assetTag: "ACME-LT-0050",
+    name: "Latitude 7450",
+    model: "7450",
+    vendorId: dell,
+    purchaseDate: "2025-10-01",
+    cost: 1510,
+    warrantyEnd: inDays(1000),
+    status: "stock",
+    location: "IT store room",
+  });
+  const m365 = await assets.saveLicence(deps, admin, null, {
+    name: "Microsoft 365 E3",
+    product: "Microsoft 365",
+    vendorId: microsoft,
+    licenceType: "per_user",
+    entitlements: 25,
+    cost: 8100,
+    currency: "EUR",
+    renewalDate: inDays(120),
+    noticeDays: 60,
+    notes: "",
+  });
+  for (const u of ["dave", "erin", "alice", "bob"]) await assets.assignLicence(deps, admin, m365.id, { userId: ctx.users[u] });
+  const visio = await assets.saveLicence(deps, admin, null, {
+    name: "Visio Professional 2021",
+    product: "Visio",
+    vendorId: microsoft,
+    licenceType: "per_device",
+    entitlements: 1,
+    cost: 580,
+    currency: "EUR",
+    noticeDays: 30,
+    notes: "",
+  });
+  for (const d of ["lt42", "lt43"]) await assets.assignLicence(deps, admin, visio.id, { ciId: ids[d] });
+  await assets.saveLicence(deps, admin, null, {
+    name: "Adobe Acrobat site licence",
+    product: "Acrobat",
+    licenceType: "site",
+    currency: "EUR",
+    renewalDate: inDays(20),
+    noticeDays: 30,
+    notes: "",
+  });
+  await assets.saveContract(deps, admin, null, {
+    name: "SmartNet 8×5×NBD — data centre network",
+    reference: "SN-7781-2291",
+    vendorId: cisco,
+    kind: "maintenance",
+    startDate: inDays(-320),
+    endDate: inDays(45),
+    noticeDays: 60,
+    autoRenew: false,
+    value: 14200,
+    currency: "EUR",
+    slaReference: "Next business day hardware replacement, 8×5 TAC",
+    ownerId: ctx.users.bob,
+    ciIds: [ids.core, ids.fw, ids.vpnGw],
+    assetIds: [],
+    notes: "",
+    terminated: false,
+  });
+  await assets.saveContract(deps, admin, null, {
+    name: "ProSupport Plus — virtualisation hosts",
+    reference: "DELL-PSP-4410",
+    vendorId: dell,
+    kind: "support",
+    startDate: inDays(-400),
+    endDate: inDays(330),
+    noticeDays: 90,
+    autoRenew: true,
+    value: 6900,
+    currency: "EUR",
+    slaReference: "4-hour mission critical onsite",
+    ownerId: ctx.users.admin,
+    ciIds: [ids.esx1, ids.esx2],
+    assetIds: [esx1.id, esx2.id],
+    notes: "",
+    terminated: false,
+  });
+  await assets.sendRenewalNotices(deps);
 }

@@ -12,6 +12,8 @@ import * as mMailboxes from "./migrations/20261125072500-create-mailboxes";
 import * as mProblems from "./migrations/20261125071500-create-problems";
 import * as m005catalog from "./migrations/20261125070500-create-desks-and-approvals";
 import * as m_sla from "./migrations/20261125071000-create-sla";
+import * as mCmdbSearch from "./migrations/20261125073000-tune-cmdb-search";
+import * as mAssets from "./migrations/20261125074000-create-assets";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +29,8 @@ const migrations: Record<string, Migration> = {
   "20261125071500-create-problems": mProblems,
   "20261125070500-create-desks-and-approvals": m005catalog,
   "20261125071000-create-sla": m_sla,
+  "20261125073000-tune-cmdb-search": mCmdbSearch,
+  "20261125074000-create-assets": mAssets,
 };
 
 class StaticProvider implements MigrationProvider {

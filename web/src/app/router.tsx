@@ -13,6 +13,7 @@ import { NotFoundPage } from "../shells/agent/not-found.page";
 import { CiDetailPage } from "../features/cmdb/ci-detail.page";
 import { CmdbListPage, parseCmdbSearch } from "../features/cmdb/cmdb-list.page";
 import { MailAdminPage, parseMailSearch } from "../features/mail/mail-admin.page";
+import { AssetsPage } from "../features/assets/assets.page";
 
 export interface RouterContext {
   auth: AuthState;
@@ -58,6 +59,7 @@ const newIncidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "
 const incidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents/$incidentId", component: IncidentDetailPage });
 const cmdbRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb", validateSearch: parseCmdbSearch, component: CmdbListPage });
 const ciRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb/$ciId", component: CiDetailPage });
+const assetsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/assets", component: AssetsPage });
 
 const problemsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/problems", component: ProblemsListPage });
 const problemRoute = createRoute({ getParentRoute: () => agentRoute, path: "/problems/$problemId", component: ProblemDetailPage });
@@ -77,6 +79,7 @@ const agentChildren = [
   problemRoute,
   knownErrorsRoute,
   mailAdminRoute,
+  assetsRoute,
 ];
 
 const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren)]);

@@ -2,6 +2,7 @@
 import { cmdb } from "../features/cmdb/cmdb.en";
 import { problemsEn } from "../features/problems/problems.en";
 import { mail } from "../features/mail/mail.en";
+import { assets } from "../features/assets/assets.en";
 export const en = {
   app: {
     name: "Portico",
@@ -33,6 +34,7 @@ export const en = {
     cmdb: "CMDB",
     problems: "Problems",
     knownErrors: "Known errors",
+    assets: "Assets",
   },
   shell: {
     mainNav: "Main navigation",
@@ -328,6 +330,7 @@ export const en = {
   cmdb,
   problems: problemsEn,
   mail,
+  assets,
 } as const;
 
 export type Resources = typeof en;

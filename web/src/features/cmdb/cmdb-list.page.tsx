@@ -1,6 +1,6 @@
-import { Alert, Badge, Button, Center, Group, Loader, MultiSelect, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Alert, Badge, Button, Center, Group, Loader, Menu, MultiSelect, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { IconPlus, IconSearch } from "@tabler/icons-react";
+import { IconDownload, IconPlus, IconSearch, IconUpload } from "@tabler/icons-react";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +10,7 @@ import { PageHeading } from "../../app/page";
 import { RelativeTime } from "../../app/time";
 import { type CiListQuery, useCiClasses, useCiList } from "./cmdb.api";
 import { CiFormModal } from "./ci-form";
+import { ImportModal } from "./import-modal";
 
 /** URL search of the CMDB list: class keys, statuses, text. */
 export function parseCmdbSearch(s: Record<string, unknown>): CiListQuery {
@@ -38,6 +39,7 @@ export function CmdbListPage() {
   const [text, setText] = useState(search.q ?? "");
   const [debounced] = useDebouncedValue(text, 250);
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
   useEffect(() => {
     if ((debounced || undefined) !== search.q) void navigate({ search: (s) => ({ ...s, q: debounced || undefined }), replace: true });
   }, [debounced, search.q, navigate]);
@@ -48,9 +50,35 @@ export function CmdbListPage() {
     <Stack gap="md">
       <Group justify="space-between">
         <PageHeading fz="h2">{t("cmdb.title")}</PageHeading>
-        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
-          {t("cmdb.newCi")}
-        </Button>
+        <Group gap="xs">
+          <Menu>
+            <Menu.Target>
+              <Button variant="default" leftSection={<IconDownload size={16} aria-hidden />}>
+                {t("cmdb.import.export")}
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item component="a" href="/api/v1/cmdb/export/cis?format=csv" download>
+                {t("cmdb.import.exportCisCsv")}
+              </Menu.Item>
+              <Menu.Item component="a" href="/api/v1/cmdb/export/cis?format=json" download>
+                {t("cmdb.import.exportCisJson")}
+              </Menu.Item>
+              <Menu.Item component="a" href="/api/v1/cmdb/export/relationships?format=csv" download>
+                {t("cmdb.import.exportRelsCsv")}
+              </Menu.Item>
+              <Menu.Item component="a" href="/api/v1/cmdb/export/relationships?format=json" download>
+                {t("cmdb.import.exportRelsJson")}
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+          <Button variant="default" leftSection={<IconUpload size={16} aria-hidden />} onClick={() => setImporting(true)}>
+            {t("cmdb.import.open")}
+          </Button>
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
+            {t("cmdb.newCi")}
+          </Button>
+        </Group>
       </Group>
       <Group align="flex-end" gap="sm" wrap="wrap">
         <TextInput
@@ -136,6 +164,7 @@ export function CmdbListPage() {
           {t("cmdb.loadMore")}
         </Button>
       )}
+      <ImportModal opened={importing} onClose={() => setImporting(false)} />
       <CiFormModal opened={creating} onClose={() => setCreating(false)} onSaved={(ci) => void navigate({ to: "/cmdb/$ciId", params: { ciId: ci.id } })} />
     </Stack>
   );

@@ -2,6 +2,7 @@ import { IconAlertTriangle, type IconProps } from "@tabler/icons-react";
 import { IconTopologyStar3 } from "@tabler/icons-react";
 import { IconBook2, IconBug } from "@tabler/icons-react";
 import { IconMail } from "@tabler/icons-react";
+import { IconDeviceLaptop } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
@@ -22,4 +23,5 @@ export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/problems", labelKey: "nav.problems", icon: IconBug },
   { to: "/known-errors", labelKey: "nav.knownErrors", icon: IconBook2 },
   { to: "/admin/mail", labelKey: "nav.mail", icon: IconMail, adminOnly: true },
+  { to: "/assets", labelKey: "nav.assets", icon: IconDeviceLaptop },
 ];
