@@ -15,6 +15,7 @@ import { registerDeskWorkRoutes } from "./modules/desk-work/desk-work.routes";
 import { knowledgeSweepJob } from "./modules/knowledge/knowledge.jobs";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.routes";
 import { registerSearchRoutes } from "./modules/knowledge/search.routes";
+import { registerTimeRoutes } from "./modules/time-tracking/time.routes";
 import { registerReferenceRoutes } from "./modules/reference/reference.routes";
 import { registerAttachmentRoutes } from "./modules/work-items/work-item.routes";
 import { dispatchNotificationJob, sendMailJob } from "./modules/notifications/notification.jobs";
@@ -51,6 +52,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerHealthRoutes(app, deps.db, deps.metrics, opts.isShuttingDown ?? (() => false));
   registerIdentityRoutes(app, deps);
   registerDeskWorkRoutes(app, deps);
+  registerTimeRoutes(app, deps);
   registerIncidentRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
   registerReferenceRoutes(app, deps);
