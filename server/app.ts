@@ -15,6 +15,7 @@ import { registerDeskWorkRoutes } from "./modules/desk-work/desk-work.routes";
 import { knowledgeSweepJob } from "./modules/knowledge/knowledge.jobs";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.routes";
 import { registerSearchRoutes } from "./modules/knowledge/search.routes";
+import { registerMajorIncidentRoutes } from "./modules/major-incidents/major.routes";
 import { registerTimeRoutes } from "./modules/time-tracking/time.routes";
 import { registerReferenceRoutes } from "./modules/reference/reference.routes";
 import { registerAttachmentRoutes } from "./modules/work-items/work-item.routes";
@@ -52,6 +53,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerHealthRoutes(app, deps.db, deps.metrics, opts.isShuttingDown ?? (() => false));
   registerIdentityRoutes(app, deps);
   registerDeskWorkRoutes(app, deps);
+  registerMajorIncidentRoutes(app, deps);
   registerTimeRoutes(app, deps);
   registerIncidentRoutes(app, deps);
   registerAttachmentRoutes(app, deps);

@@ -32,7 +32,10 @@ export async function billableMinutesInMonth(db: DbOrTx, contractId: string, day
 }
 
 /** Records that a threshold was reached in a month; false when it already was (recorded once). */
-export async function recordAlert(db: DbOrTx, a: { contractId: string; orgId: string; day: string; threshold: number; usedMinutes: number; workItemId: string }) {
+export async function recordAlert(
+  db: DbOrTx,
+  a: { contractId: string; orgId: string; day: string; threshold: number; usedMinutes: number; workItemId: string },
+) {
   const r = await sql<{ threshold: number }>`
     insert into support_contract_alerts (contract_id, month, threshold, organization_id, used_minutes, work_item_id)
     values (${a.contractId}, date_trunc('month', ${a.day}::date)::date, ${a.threshold}, ${a.orgId}, ${a.usedMinutes}, ${a.workItemId})

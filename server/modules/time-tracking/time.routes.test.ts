@@ -11,7 +11,10 @@ afterAll(closeTestApp);
 
 type Caller = Awaited<ReturnType<typeof CU>>;
 const create = async (who: Caller) =>
-  (await http(app, who).post("/api/v1/incidents", { title: "Mail slow", description: "", impact: "low", urgency: "low" })).body as { id: string; number: string };
+  (await http(app, who).post("/api/v1/incidents", { title: "Mail slow", description: "", impact: "low", urgency: "low" })).body as {
+    id: string;
+    number: string;
+  };
 const month = new Date().toISOString().slice(0, 7);
 const contract = { name: "Gold support", startsOn: `${month}-01`, monthlyHours: 2, thresholds: [80, 100] };
 
@@ -22,7 +25,14 @@ describe("time entries", () => {
     const ok = await http(app, d.agent).post(`/api/v1/work-items/${inc.number}/time-entries`, { minutes: 30, activity: "fix", note: "Rebuilt profile" });
     expect(ok.status).toBe(201);
     expect(ok.body.entry).toMatchObject({ minutes: 30, activity: "fix", billable: false, source: "manual", contract: null, user: { id: d.agent.id } });
-    for (const bad of [{ minutes: -5 }, { minutes: 0 }, { minutes: 1441 }, { minutes: 2.5 }, { minutes: 10, workDate: "2999-01-01" }, { minutes: 10, workDate: "2026-02-30" }]) {
+    for (const bad of [
+      { minutes: -5 },
+      { minutes: 0 },
+      { minutes: 1441 },
+      { minutes: 2.5 },
+      { minutes: 10, workDate: "2999-01-01" },
+      { minutes: 10, workDate: "2026-02-30" },
+    ]) {
       const r = await http(app, d.agent).post(`/api/v1/work-items/${inc.id}/time-entries`, bad);
       expect(r.status, JSON.stringify(bad)).toBe(400);
     }
@@ -44,13 +54,21 @@ describe("time entries", () => {
     expect((await http(app, d.agent).post(`/api/v1/work-items/${inc.id}/timer`)).status).toBe(409);
     // The colleague's timer is their own.
     expect((await http(app, d.agent2).get(`/api/v1/work-items/${inc.id}/time-entries`)).body.timer).toBeNull();
-    await testDeps().db.updateTable("time_timers").set({ started_at: new Date(Date.now() - 25 * 60_000) }).where("user_id", "=", d.agent.id).execute();
+    await testDeps()
+      .db.updateTable("time_timers")
+      .set({ started_at: new Date(Date.now() - 25 * 60_000) })
+      .where("user_id", "=", d.agent.id)
+      .execute();
     const stopped = await http(app, d.agent).post(`/api/v1/work-items/${inc.id}/timer/stop`, { activity: "communication" });
     expect(stopped.status).toBe(201);
     expect(stopped.body.entry).toMatchObject({ minutes: 25, source: "timer", activity: "communication" });
     expect((await http(app, d.agent).post(`/api/v1/work-items/${inc.id}/timer/stop`, {})).status).toBe(404);
     await http(app, d.agent).post(`/api/v1/work-items/${inc.id}/timer`);
-    await testDeps().db.updateTable("time_timers").set({ started_at: new Date(Date.now() - 25 * 3600_000) }).where("user_id", "=", d.agent.id).execute();
+    await testDeps()
+      .db.updateTable("time_timers")
+      .set({ started_at: new Date(Date.now() - 25 * 3600_000) })
+      .where("user_id", "=", d.agent.id)
+      .execute();
     expect((await http(app, d.agent).post(`/api/v1/work-items/${inc.id}/timer/stop`, {})).status).toBe(400);
     expect((await http(app, d.agent).delete(`/api/v1/work-items/${inc.id}/timer`)).status).toBe(204);
   });

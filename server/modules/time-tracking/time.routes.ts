@@ -23,7 +23,14 @@ export function registerTimeRoutes(app: FastifyInstance, deps: Deps): void {
   const params = ZWorkItemIdParam;
   r.get(
     "/api/v1/work-items/:id/time-entries",
-    { schema: { tags, summary: "Time logged on a work item, with the caller's timer and the contract budget", params, response: { 200: ZTimeSheet, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "Time logged on a work item, with the caller's timer and the contract budget",
+        params,
+        response: { 200: ZTimeSheet, ...errorResponses },
+      },
+    },
     async (req) => time.getTimeSheet(deps, actorOf(req), req.params.id),
   );
   r.post(
@@ -41,10 +48,17 @@ export function registerTimeRoutes(app: FastifyInstance, deps: Deps): void {
   );
   r.delete(
     "/api/v1/work-items/:id/time-entries/:entryId",
-    { schema: { tags, summary: "Delete a time entry (one's own; admins any)", params: params.extend({ entryId: z.uuid() }), response: { 204: z.null(), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "Delete a time entry (one's own; admins any)",
+        params: params.extend({ entryId: z.uuid() }),
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
     async (req, reply) => {
       await time.deleteTimeEntry(deps, actorOf(req), req.params.id, req.params.entryId);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
   r.post(
@@ -62,12 +76,18 @@ export function registerTimeRoutes(app: FastifyInstance, deps: Deps): void {
     { schema: { tags, summary: "Discard your running timer", params, response: { 204: z.null(), ...errorResponses } } },
     async (req, reply) => {
       await time.discardTimer(deps, actorOf(req), req.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
   r.get(
     "/api/v1/support-contracts",
-    { schema: { tags, summary: "Support contracts with this month's usage", response: { 200: z.object({ items: z.array(ZSupportContract) }), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "Support contracts with this month's usage",
+        response: { 200: z.object({ items: z.array(ZSupportContract) }), ...errorResponses },
+      },
+    },
     async (req) => ({ items: await time.listSupportContracts(deps, actorOf(req)) }),
   );
   r.post(
@@ -84,7 +104,14 @@ export function registerTimeRoutes(app: FastifyInstance, deps: Deps): void {
   );
   r.get(
     "/api/v1/support-contracts/report",
-    { schema: { tags, summary: "Billable vs included hours per organization and month", querystring: ZContractReportQuery, response: { 200: ZContractReport, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: "Billable vs included hours per organization and month",
+        querystring: ZContractReportQuery,
+        response: { 200: ZContractReport, ...errorResponses },
+      },
+    },
     async (req) => time.supportContractReport(deps, actorOf(req), req.query),
   );
 }

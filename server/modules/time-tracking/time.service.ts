@@ -117,7 +117,16 @@ async function insertTimeEntry(
     const includedMinutes = Number(contract.monthly_hours) * 60;
     for (const threshold of [...contract.thresholds].sort((a, b) => a - b)) {
       if (used * 100 < threshold * includedMinutes) continue;
-      if (!(await repo.recordAlert(tx, { contractId: contract.id, orgId: actor.organizationId, day: input.workDate, threshold, usedMinutes: used, workItemId: item.id })))
+      if (
+        !(await repo.recordAlert(tx, {
+          contractId: contract.id,
+          orgId: actor.organizationId,
+          day: input.workDate,
+          threshold,
+          usedMinutes: used,
+          workItemId: item.id,
+        }))
+      )
         continue;
       const w = { contractId: contract.id, name: contract.name, month: input.workDate.slice(0, 7), threshold };
       warnings.push(w);
@@ -162,7 +171,8 @@ export async function logTime(deps: Deps, actor: Actor, ref: string, input: TCre
 export async function startTimer(deps: Deps, actor: Actor, ref: string) {
   requireStaff(actor);
   const item = await findVisibleItem(deps.db, actor, ref);
-  if (!(await repo.startTimer(deps.db, actor.organizationId, actor.userId, item.id))) throw new AppError("CONFLICT", "Your timer is already running on this item");
+  if (!(await repo.startTimer(deps.db, actor.organizationId, actor.userId, item.id)))
+    throw new AppError("CONFLICT", "Your timer is already running on this item");
   return getTimeSheet(deps, actor, item.id);
 }
 
@@ -232,7 +242,8 @@ export async function createSupportContract(deps: Deps, actor: Actor, input: TCr
   if (actor.role !== "admin") throw new AppError("FORBIDDEN", "Only administrators manage support contracts");
   const id = await withTx(deps.db, async (tx) => {
     const clash = await repo.overlappingContract(tx, actor.organizationId, input.startsOn, input.endsOn ?? null);
-    if (clash) throw new AppError("CONFLICT", `The period overlaps the contract "${clash.name}"`, [{ field: "body.startsOn", message: "overlaps another contract" }]);
+    if (clash)
+      throw new AppError("CONFLICT", `The period overlaps the contract "${clash.name}"`, [{ field: "body.startsOn", message: "overlaps another contract" }]);
     const c = await repo.insertContract(tx, {
       organizationId: actor.organizationId,
       name: input.name,
