@@ -6,6 +6,7 @@ import { NewIncidentPage } from "../features/incidents/new/new-incident.page";
 import { QueuePage } from "../features/incidents/queue/queue.page";
 import { DEFAULT_QUEUE_SEARCH, parseQueueSearch } from "../features/incidents/queue/queue-search";
 import { AgentLayout } from "../shells/agent/agent-layout";
+import { ContractsPage } from "../features/desk-work/contracts.page";
 import { NotFoundPage } from "../shells/agent/not-found.page";
 import { CiDetailPage } from "../features/cmdb/ci-detail.page";
 import { CmdbListPage, parseCmdbSearch } from "../features/cmdb/cmdb-list.page";
@@ -51,6 +52,7 @@ const indexRoute = createRoute({
 
 const queueRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents", validateSearch: parseQueueSearch, component: QueuePage });
 const newIncidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents/new", component: NewIncidentPage });
+const contractsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/contracts", component: ContractsPage });
 const incidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents/$incidentId", component: IncidentDetailPage });
 const cmdbRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb", validateSearch: parseCmdbSearch, component: CmdbListPage });
 const ciRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb/$ciId", component: CiDetailPage });
@@ -62,6 +64,7 @@ const agentChildren = [
   queueRoute,
   newIncidentRoute,
   incidentRoute,
+  contractsRoute,
   cmdbRoute,
   ciRoute,
 ];

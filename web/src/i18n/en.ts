@@ -1,5 +1,6 @@
 // English strings for the agent workspace. Every user-visible string goes through i18next.
 import { cmdb } from "../features/cmdb/cmdb.en";
+import { deskWorkEn } from "../features/desk-work/desk-work.en";
 export const en = {
   app: {
     name: "Portico",
@@ -27,6 +28,7 @@ export const en = {
   nav: {
     work: "Work",
     incidents: "Incidents",
+    contracts: "Contracts & time",
     cmdb: "CMDB",
   },
   shell: {
@@ -317,6 +319,7 @@ export const en = {
     justNow: "just now",
   },
   cmdb,
+  deskWork: deskWorkEn,
 } as const;
 
 export type Resources = typeof en;

@@ -20,6 +20,10 @@ import { useIsStaff } from "../../reference/reference.api";
 import { LinksPanel } from "./links-panel";
 import { SummaryCard } from "./summary-card";
 import { WatchersPanel } from "./watchers-panel";
+import { DeskWorkMenu } from "../../desk-work/desk-work-menu";
+import { LinkTreePanel } from "../../desk-work/link-tree-panel";
+import { MajorBanner } from "../../desk-work/major-banner";
+import { TimePanel } from "../../desk-work/time-panel";
 import { CiPickerPanel } from "../../cmdb/ci-picker-panel";
 
 /** One incident: header and actions, description, activity, and the side panels. */
@@ -67,8 +71,12 @@ export function IncidentDetailPage() {
           {t("app.backToQueue")}
         </Group>
       </AnchorLink>
+      {isStaff && <MajorBanner incidentRef={ref} />}
       <Header incident={inc} />
-      <IncidentActions incident={inc} incidentRef={ref} onReload={reload} />
+      <Group gap="xs" align="flex-start">
+        <IncidentActions incident={inc} incidentRef={ref} onReload={reload} />
+        {isStaff && <DeskWorkMenu incident={inc} />}
+      </Group>
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="md">
@@ -95,6 +103,8 @@ export function IncidentDetailPage() {
             <AttachmentsPanel incidentRef={ref} />
             <WatchersPanel incident={inc} incidentRef={ref} />
             {isStaff && <LinksPanel incidentRef={ref} />}
+            {isStaff && <LinkTreePanel itemRef={inc.number} />}
+            {isStaff && <TimePanel itemRef={inc.number} />}
           </Stack>
         </Grid.Col>
       </Grid>
