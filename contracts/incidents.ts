@@ -121,6 +121,8 @@ export const ZListIncidentsQuery = z.object({
   requesterId: z.uuid().optional(),
   serviceId: z.uuid().optional(),
   categoryId: z.uuid().optional(),
+  /** true = only major incidents; false = none. */
+  major: z.enum(["true", "false"]).optional().describe("true = only major incidents, false = leave them out"),
   q: z.string().trim().max(200).optional().describe("Words in the number, title or description"),
   sort: z.enum(INCIDENT_SORTS).default("-createdAt"),
   limit: ZLimit,

@@ -16,6 +16,8 @@ import { knowledgeSweepJob } from "./modules/knowledge/knowledge.jobs";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.routes";
 import { registerSearchRoutes } from "./modules/knowledge/search.routes";
 import { registerProblemRoutes } from "./modules/problems/problem.routes";
+import { registerMajorIncidentRoutes } from "./modules/major-incidents/major.routes";
+import { registerTimeRoutes } from "./modules/time-tracking/time.routes";
 import { registerReferenceRoutes } from "./modules/reference/reference.routes";
 import { slaBreachSweepJob, slaRecomputeCalendarJob, slaResyncJob, slaThresholdJob } from "./modules/sla/sla.jobs";
 import { registerSlaRoutes } from "./modules/sla/sla.routes";
@@ -63,6 +65,8 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerHealthRoutes(app, deps.db, deps.metrics, opts.isShuttingDown ?? (() => false));
   registerIdentityRoutes(app, deps);
   registerDeskWorkRoutes(app, deps);
+  registerMajorIncidentRoutes(app, deps);
+  registerTimeRoutes(app, deps);
   registerIncidentRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
   registerReferenceRoutes(app, deps);

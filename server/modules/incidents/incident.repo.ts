@@ -235,6 +235,8 @@ export interface QueueFilter {
   requesterId?: string;
   serviceId?: string;
   categoryId?: string;
+  /** Only (true) or no (false) major incidents. */
+  major?: boolean;
   q?: string;
   /** Requesters: only these people's items or those they watch. */
   visibleTo?: string;
@@ -257,6 +259,10 @@ function applyFilter(eb: ExpressionBuilder<Database & { w: Database["work_items"
   if (f.requesterId) conds.push(eb("w.requester_id", "=", f.requesterId));
   if (f.serviceId) conds.push(eb("w.service_id", "=", f.serviceId));
   if (f.categoryId) conds.push(eb.or([eb("w.category_id", "=", f.categoryId), eb("w.subcategory_id", "=", f.categoryId)]));
+  if (f.major !== undefined) {
+    const majors = eb.selectFrom("major_incidents").select("work_item_id").where("organization_id", "=", f.organizationId);
+    conds.push(f.major ? eb("w.id", "in", majors) : eb("w.id", "not in", majors));
+  }
   if (f.visibleTo) {
     const uid = f.visibleTo;
     conds.push(eb.or([eb("w.requester_id", "=", uid), eb("w.id", "in", eb.selectFrom("watchers").select("work_item_id").where("user_id", "=", uid))]));

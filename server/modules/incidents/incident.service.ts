@@ -485,6 +485,7 @@ export async function listIncidents(deps: Deps, actor: Actor, q: TListIncidentsQ
   if (q.requesterId) filter.requesterId = q.requesterId;
   if (q.serviceId) filter.serviceId = q.serviceId;
   if (q.categoryId) filter.categoryId = q.categoryId;
+  if (q.major) filter.major = q.major === "true";
   if (q.q) filter.q = q.q;
   if (!staff) filter.visibleTo = actor.userId;
   const sort = SORTS[q.sort];

@@ -9,6 +9,7 @@ import { AgentLayout } from "../shells/agent/agent-layout";
 import { KnownErrorsPage } from "../features/problems/known-errors.page";
 import { ProblemDetailPage } from "../features/problems/problem-detail.page";
 import { ProblemsListPage } from "../features/problems/problems-list.page";
+import { ContractsPage } from "../features/desk-work/contracts.page";
 import { NotFoundPage } from "../shells/agent/not-found.page";
 import { CiDetailPage } from "../features/cmdb/ci-detail.page";
 import { CmdbListPage, parseCmdbSearch } from "../features/cmdb/cmdb-list.page";
@@ -56,6 +57,7 @@ const indexRoute = createRoute({
 
 const queueRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents", validateSearch: parseQueueSearch, component: QueuePage });
 const newIncidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents/new", component: NewIncidentPage });
+const contractsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/contracts", component: ContractsPage });
 const incidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/incidents/$incidentId", component: IncidentDetailPage });
 const cmdbRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb", validateSearch: parseCmdbSearch, component: CmdbListPage });
 const ciRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb/$ciId", component: CiDetailPage });
@@ -73,6 +75,7 @@ const agentChildren = [
   queueRoute,
   newIncidentRoute,
   incidentRoute,
+  contractsRoute,
   cmdbRoute,
   ciRoute,
   problemsRoute,

@@ -3,6 +3,7 @@ import { cmdb } from "../features/cmdb/cmdb.en";
 import { problemsEn } from "../features/problems/problems.en";
 import { mail } from "../features/mail/mail.en";
 import { assets } from "../features/assets/assets.en";
+import { deskWorkEn } from "../features/desk-work/desk-work.en";
 export const en = {
   app: {
     name: "Portico",
@@ -31,6 +32,7 @@ export const en = {
     mail: "Email",
     work: "Work",
     incidents: "Incidents",
+    contracts: "Contracts & time",
     cmdb: "CMDB",
     problems: "Problems",
     knownErrors: "Known errors",
@@ -331,6 +333,7 @@ export const en = {
   problems: problemsEn,
   mail,
   assets,
+  deskWork: deskWorkEn,
 } as const;
 
 export type Resources = typeof en;

@@ -26,6 +26,8 @@ export interface QueueQuery {
   /** A UUID, "me" or "none". */
   assignee?: string;
   q?: string;
+  /** "true": only major incidents. */
+  major?: "true";
   sort: IncidentSort;
 }
 
@@ -52,6 +54,7 @@ export function useIncidentQueue(q: QueueQuery) {
           assignmentGroupId: q.group,
           assigneeId: q.assignee,
           q: q.q,
+          major: q.major,
           sort: q.sort,
           limit: PAGE_SIZE,
           cursor: pageParam,

@@ -1,4 +1,4 @@
-import { IconAlertTriangle, type IconProps } from "@tabler/icons-react";
+import { IconAlertTriangle, IconClockDollar, type IconProps } from "@tabler/icons-react";
 import { IconTopologyStar3 } from "@tabler/icons-react";
 import { IconBook2, IconBug } from "@tabler/icons-react";
 import { IconMail } from "@tabler/icons-react";
@@ -19,6 +19,7 @@ export interface PracticeLink {
 // biome-ignore format: one line per practice, so practices built side by side merge cleanly
 export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/incidents", labelKey: "nav.incidents", icon: IconAlertTriangle },
+  { to: "/contracts", labelKey: "nav.contracts", icon: IconClockDollar },
   { to: "/cmdb", labelKey: "nav.cmdb", icon: IconTopologyStar3 },
   { to: "/problems", labelKey: "nav.problems", icon: IconBug },
   { to: "/known-errors", labelKey: "nav.knownErrors", icon: IconBook2 },

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Select, Stack, Textarea } from "@mantine/core";
+import { Alert, Button, Checkbox, Group, Select, Stack, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconCheck, IconPlayerPause, IconPlayerPlay, IconRotate, IconX, IconLock } from "@tabler/icons-react";
 import { type FormEvent, useState } from "react";
@@ -7,7 +7,7 @@ import { HOLD_REASONS, type IncidentAction, RESOLUTION_CODES, type TIncident, ty
 import { ApiError } from "../../../app/api";
 import { AppModal } from "../../../app/app-modal";
 import { errorText } from "../components/form-errors";
-import { useTransition } from "../incidents.api";
+import { useLinks, useTransition } from "../incidents.api";
 import { ConflictAlert } from "./conflict-alert";
 
 const ICONS: Record<IncidentAction, typeof IconCheck> = {
@@ -72,13 +72,22 @@ export function IncidentActions({ incident, incidentRef, onReload }: { incident:
         })}
       </Group>
       {dialog && (
-        <ActionDialog action={dialog} pending={transition.isPending} conflict={conflict} onReload={reload} onClose={() => setDialog(null)} onSubmit={run} />
+        <ActionDialog
+          incidentRef={incidentRef}
+          action={dialog}
+          pending={transition.isPending}
+          conflict={conflict}
+          onReload={reload}
+          onClose={() => setDialog(null)}
+          onSubmit={run}
+        />
       )}
     </>
   );
 }
 
 interface DialogProps {
+  incidentRef: string;
   action: IncidentAction;
   pending: boolean;
   conflict: boolean;
@@ -87,8 +96,15 @@ interface DialogProps {
   onSubmit(body: TTransitionRequest): Promise<ApiError | null>;
 }
 
-function ActionDialog({ action, pending, conflict, onReload, onClose, onSubmit }: DialogProps) {
+const DONE = ["resolved", "closed", "cancelled", "completed", "fulfilled", "rejected", "withdrawn"];
+
+function ActionDialog({ incidentRef, action, pending, conflict, onReload, onClose, onSubmit }: DialogProps) {
   const { t } = useTranslation();
+  // Resolving a parent offers to resolve its open children, or to override with a recorded reason.
+  const links = useLinks(incidentRef);
+  const openChildren = action === "resolve" ? (links.data ?? []).filter((l) => l.kind === "parent_of" && !DONE.includes(l.target.state)) : [];
+  const [withChildren, setWithChildren] = useState(true);
+  const [override, setOverride] = useState("");
   const [holdReason, setHoldReason] = useState<string | null>(null);
   const [code, setCode] = useState<string | null>(null);
   const [notes, setNotes] = useState("");
@@ -109,7 +125,13 @@ function ActionDialog({ action, pending, conflict, onReload, onClose, onSubmit }
       action === "hold"
         ? { action, holdReason: holdReason as TTransitionRequest["holdReason"] }
         : action === "resolve"
-          ? { action, resolutionCode: code as TTransitionRequest["resolutionCode"], resolutionNotes: notes.trim() }
+          ? {
+              action,
+              resolutionCode: code as TTransitionRequest["resolutionCode"],
+              resolutionNotes: notes.trim(),
+              ...(openChildren.length && withChildren ? { resolveChildren: true } : {}),
+              ...(openChildren.length && override.trim() ? { childrenOverrideReason: override.trim() } : {}),
+            }
           : { action, reason: reason.trim() };
     const err = await onSubmit(body);
     if (err && err.code !== "VERSION_CONFLICT") {
@@ -161,6 +183,25 @@ function ActionDialog({ action, pending, conflict, onReload, onClose, onSubmit }
                 error={errors.resolutionNotes}
                 maxLength={20000}
               />
+              {openChildren.length > 0 && (
+                <Alert color="yellow" variant="light">
+                  <Stack gap="xs">
+                    <span>
+                      {t("deskWork.children.openChildren", { count: openChildren.length })} {openChildren.map((l) => l.target.number).join(", ")}
+                    </span>
+                    <Checkbox label={t("deskWork.children.resolveWith")} checked={withChildren} onChange={(e) => setWithChildren(e.currentTarget.checked)} />
+                    <Textarea
+                      label={t("deskWork.children.override")}
+                      autosize
+                      minRows={2}
+                      value={override}
+                      onChange={(e) => setOverride(e.currentTarget.value)}
+                      error={errors.childrenOverrideReason}
+                      maxLength={5000}
+                    />
+                  </Stack>
+                </Alert>
+              )}
             </>
           )}
           {(action === "cancel" || action === "reopen") && (

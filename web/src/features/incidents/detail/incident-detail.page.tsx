@@ -21,6 +21,10 @@ import { IncidentProblemPanel } from "../../problems/incident-problem-panel";
 import { LinksPanel } from "./links-panel";
 import { SummaryCard } from "./summary-card";
 import { WatchersPanel } from "./watchers-panel";
+import { DeskWorkMenu } from "../../desk-work/desk-work-menu";
+import { LinkTreePanel } from "../../desk-work/link-tree-panel";
+import { MajorBanner } from "../../desk-work/major-banner";
+import { TimePanel } from "../../desk-work/time-panel";
 import { CiPickerPanel } from "../../cmdb/ci-picker-panel";
 
 /** One incident: header and actions, description, activity, and the side panels. */
@@ -68,8 +72,12 @@ export function IncidentDetailPage() {
           {t("app.backToQueue")}
         </Group>
       </AnchorLink>
+      {isStaff && <MajorBanner incidentRef={ref} />}
       <Header incident={inc} />
-      <IncidentActions incident={inc} incidentRef={ref} onReload={reload} />
+      <Group gap="xs" align="flex-start">
+        <IncidentActions incident={inc} incidentRef={ref} onReload={reload} />
+        {isStaff && <DeskWorkMenu incident={inc} />}
+      </Group>
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="md">
@@ -97,6 +105,8 @@ export function IncidentDetailPage() {
             <WatchersPanel incident={inc} incidentRef={ref} />
             {isStaff && <IncidentProblemPanel incidentRef={ref} />}
             {isStaff && <LinksPanel incidentRef={ref} />}
+            {isStaff && <LinkTreePanel itemRef={inc.number} />}
+            {isStaff && <TimePanel itemRef={inc.number} />}
           </Stack>
         </Grid.Col>
       </Grid>

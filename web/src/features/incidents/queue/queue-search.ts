@@ -10,6 +10,8 @@ export interface QueueSearch {
   group?: string;
   assignee?: string;
   q?: string;
+  /** "true": only major incidents. */
+  major?: "true";
   sort?: IncidentSort;
   /** The saved view these filters came from (for highlighting; dropped when a filter changes). */
   view?: string;
@@ -35,6 +37,7 @@ export function parseQueueSearch(raw: Record<string, unknown>): QueueSearch {
     group: list(raw.group),
     assignee: str(raw.assignee),
     q: str(raw.q),
+    major: raw.major === "true" || raw.major === true ? "true" : undefined,
     sort: sort && (INCIDENT_SORTS as readonly string[]).includes(sort) ? (sort as IncidentSort) : undefined,
     view: str(raw.view),
   };
@@ -50,6 +53,7 @@ export function toQueueQuery(s: QueueSearch): QueueQuery {
     group: split(s.group),
     assignee: s.assignee,
     q: s.q,
+    major: s.major,
     sort: s.sort ?? DEFAULT_SORT,
   };
 }

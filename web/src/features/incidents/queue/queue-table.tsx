@@ -1,4 +1,4 @@
-import { Table, Text, VisuallyHidden } from "@mantine/core";
+import { Checkbox, Table, Text, VisuallyHidden } from "@mantine/core";
 import { IconArrowDown, IconArrowUp, IconArrowsSort } from "@tabler/icons-react";
 import { useNavigate } from "@tanstack/react-router";
 import { AnchorLink } from "../../../app/links";
@@ -53,10 +53,12 @@ interface Props {
   items: TIncidentSummary[];
   sort: IncidentSort;
   onSort(sort: IncidentSort): void;
+  /** Bulk selection (agents): a checkbox column with select-all-on-page. */
+  selection?: { selected: ReadonlySet<string>; onChange(ids: string[], checked: boolean): void };
 }
 
 /** The queue as a table: each row opens its incident (the title is the keyboard-focusable link). */
-export function QueueTable({ items, sort, onSort }: Props) {
+export function QueueTable({ items, sort, onSort, selection }: Props) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   return (
@@ -67,6 +69,21 @@ export function QueueTable({ items, sort, onSort }: Props) {
         </caption>
         <Table.Thead>
           <Table.Tr>
+            {selection && (
+              <Table.Th w={36}>
+                <Checkbox
+                  aria-label={t("deskWork.bulk.selectAll")}
+                  checked={items.length > 0 && items.every((i) => selection.selected.has(i.id))}
+                  indeterminate={items.some((i) => selection.selected.has(i.id)) && !items.every((i) => selection.selected.has(i.id))}
+                  onChange={(e) =>
+                    selection.onChange(
+                      items.map((i) => i.id),
+                      e.currentTarget.checked,
+                    )
+                  }
+                />
+              </Table.Th>
+            )}
             <SortHeader column="number" label={t("field.number")} sort={sort} onSort={onSort} />
             <Table.Th className="col-title">{t("field.title")}</Table.Th>
             <SortHeader column="priority" label={t("field.priority")} sort={sort} onSort={onSort} />
@@ -88,6 +105,15 @@ export function QueueTable({ items, sort, onSort }: Props) {
                 void navigate({ to: "/incidents/$incidentId", params: { incidentId: inc.number } });
               }}
             >
+              {selection && (
+                <Table.Td onClick={(e) => e.stopPropagation()}>
+                  <Checkbox
+                    aria-label={t("deskWork.bulk.select", { number: inc.number })}
+                    checked={selection.selected.has(inc.id)}
+                    onChange={(e) => selection.onChange([inc.id], e.currentTarget.checked)}
+                  />
+                </Table.Td>
+              )}
               <Table.Td>
                 <Text size="sm" ff="monospace" style={{ whiteSpace: "nowrap" }}>
                   {inc.number}

@@ -1,10 +1,12 @@
-import { Alert, Badge, Button, Center, Collapse, Group, Loader, Paper, Stack, Text } from "@mantine/core";
+import { Alert, Badge, Button, Center, Collapse, Group, Loader, Paper, Stack, Switch, Text } from "@mantine/core";
 import { useDisclosure, useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { IconAdjustmentsHorizontal, IconDeviceFloppy, IconInbox, IconPlus, IconTrash, IconX } from "@tabler/icons-react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { BulkBar } from "../../desk-work/bulk-bar";
 import { api } from "../../../app/api";
 import { PageHeading } from "../../../app/page";
 import { useIsStaff, useViews } from "../../reference/reference.api";
@@ -45,6 +47,18 @@ export function QueuePage() {
   const isStaff = useIsStaff();
   const first = queue.data?.pages[0];
   const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
+  // Bulk selection (agents): only rows still on screen count.
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const selected = items.filter((i) => picked.has(i.id));
+  const selection = {
+    selected: picked,
+    onChange: (ids: string[], checked: boolean) =>
+      setPicked((cur) => {
+        const next = new Set(cur);
+        for (const id of ids) checked ? next.add(id) : next.delete(id);
+        return next;
+      }),
+  };
   const fmt = new Intl.NumberFormat(i18n.language);
   const totalLabel =
     !first || first.total === null
@@ -119,7 +133,16 @@ export function QueuePage() {
             </Button>
           )}
         </Group>
-        <SortSelect sort={query.sort} onChange={(sort) => update({ sort })} />
+        <Group gap="sm">
+          {isStaff && (
+            <Switch
+              label={t("deskWork.major.filter")}
+              checked={search.major === "true"}
+              onChange={(e) => update({ major: e.currentTarget.checked ? "true" : undefined })}
+            />
+          )}
+          <SortSelect sort={query.sort} onChange={(sort) => update({ sort })} />
+        </Group>
       </Group>
 
       {queue.isError && !queue.data ? (
@@ -146,9 +169,12 @@ export function QueuePage() {
           </Stack>
         </Paper>
       ) : (
-        <Paper withBorder radius="md" style={{ opacity: queue.isPlaceholderData ? 0.6 : 1 }} aria-busy={queue.isFetching}>
-          <QueueTable items={items} sort={query.sort} onSort={(sort) => update({ sort })} />
-        </Paper>
+        <>
+          {isStaff && selected.length > 0 && <BulkBar selected={selected} onClear={() => setPicked(new Set())} />}
+          <Paper withBorder radius="md" style={{ opacity: queue.isPlaceholderData ? 0.6 : 1 }} aria-busy={queue.isFetching}>
+            <QueueTable items={items} sort={query.sort} onSort={(sort) => update({ sort })} selection={isStaff ? selection : undefined} />
+          </Paper>
+        </>
       )}
 
       {items.length > 0 && (

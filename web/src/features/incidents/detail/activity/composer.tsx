@@ -1,7 +1,7 @@
-import { Alert, Button, Group, Stack, Tabs, Textarea } from "@mantine/core";
+import { Alert, Button, Group, Stack, Tabs, Text, Textarea } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { IconLock, IconMessage } from "@tabler/icons-react";
+import { IconEye, IconLock, IconMessage } from "@tabler/icons-react";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useIsStaff } from "../../../reference/reference.api";
@@ -43,7 +43,12 @@ export function Composer({ incidentRef }: { incidentRef: string }) {
   return (
     <Tabs
       value={kind}
-      onChange={(v) => v && setKind(v as Kind)}
+      onChange={(v) => {
+        // Switching with unsent text asks first, so nobody sends a note to the wrong audience by accident.
+        if (!v || v === kind) return;
+        if (text[kind].trim() && !window.confirm(t("deskWork.composer.switchConfirm"))) return;
+        setKind(v as Kind);
+      }}
       keepMounted={false}
       variant="outline"
       styles={{ list: { flexWrap: "nowrap" }, tab: { whiteSpace: "normal", minWidth: 0 } }}
@@ -61,6 +66,18 @@ export function Composer({ incidentRef }: { incidentRef: string }) {
       <Tabs.Panel value={kind} pt="sm">
         <form onSubmit={submit} className={internal ? "composer-internal" : undefined}>
           <Stack gap="xs">
+            {isStaff && (
+              <Text
+                size="sm"
+                fw={600}
+                role="note"
+                c={internal ? INTERNAL_COLOR : "blue.8"}
+                className={internal ? "composer-audience composer-audience-internal" : "composer-audience composer-audience-public"}
+              >
+                {internal ? <IconLock size={14} aria-hidden /> : <IconEye size={14} aria-hidden />}{" "}
+                {internal ? t("deskWork.composer.internalOnly") : t("deskWork.composer.toRequester")}
+              </Text>
+            )}
             <Textarea
               label={internal ? t("activity.workNoteLabel") : t("activity.commentLabel")}
               placeholder={
