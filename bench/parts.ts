@@ -20,4 +20,5 @@ export interface BenchPart {
 
 // biome-ignore format: one line per part, so practices built side by side merge cleanly
 export const BENCH_PARTS: Record<string, () => Promise<BenchPart>> = {
+  search: () => import("./search.bench").then((m) => m.part),
 };
