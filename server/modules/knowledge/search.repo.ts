@@ -31,6 +31,25 @@ export interface Scope {
 /** How many newest matches are ranked; past this, older matches of very common words are not ranked. */
 export const RANK_WINDOW = 300;
 
+/** Above this many estimated matches a word counts as common (see `estimateMatches`). */
+export const COMMON_MATCHES = 10_000;
+
+/**
+ * PostgreSQL's own estimate (EXPLAIN, nothing read) of how many rows of a table match. It picks the
+ * plan: a common word walks the organization's rows newest first and stops after RANK_WINDOW hits; a
+ * rare one goes through the GIN index. Left to itself the planner walks for rare words too (its guess
+ * for a word missing from the statistics is 0.5% of the table), reading every row to find none.
+ */
+export async function estimateMatches(db: DbOrTx, table: "work_items" | "comments", q: TextQuery): Promise<number> {
+  const r = await sql<{
+    "QUERY PLAN": Array<{ Plan: { "Plan Rows": number } }>;
+  }>`explain (format json) select 1 from ${sql.table(table)} where search @@ ${tsq(q, "english")}`.execute(db);
+  return r.rows[0]?.["QUERY PLAN"]?.[0]?.Plan?.["Plan Rows"] ?? 0;
+}
+
+// Sorting by an expression no index provides keeps the planner on the GIN bitmap (then a top-N sort).
+const newestFirst = (col: string, walk: boolean) => (walk ? sql`${sql.ref(col)} desc` : sql`(${sql.ref(col)} + interval '0 seconds') desc`);
+
 function itemVisibility(alias: string, s: Scope) {
   if (!s.requesterId) return sql`true`;
   const a = sql.raw(alias);
@@ -38,7 +57,7 @@ function itemVisibility(alias: string, s: Scope) {
 }
 
 /** Work items matching the text, best first among the newest RANK_WINDOW matches, with highlights. */
-export async function searchWorkItems(db: DbOrTx, s: Scope, q: TextQuery) {
+export async function searchWorkItems(db: DbOrTx, s: Scope, q: TextQuery, walk: boolean) {
   const query = tsq(q, "english");
   const r = await sql<{ id: string; type: string; number: string; title: string; state: string; rank: number; headline: string }>`
     select m.id, m.type, m.number, m.title, m.state, m.rank,
@@ -51,7 +70,7 @@ export async function searchWorkItems(db: DbOrTx, s: Scope, q: TextQuery) {
           and ${s.types ? sql`w.type = any(${s.types}::text[])` : sql`true`}
           and ${s.states ? sql`w.state = any(${s.states}::text[])` : sql`true`}
           and ${itemVisibility("w", s)}
-        order by w.created_at desc
+        order by ${newestFirst("w.created_at", walk)}
         limit ${RANK_WINDOW}
       ) c
       order by rank desc, c.created_at desc
@@ -76,7 +95,7 @@ export async function searchWorkItemsFuzzy(db: DbOrTx, s: Scope, text: string) {
 }
 
 /** Comments (and, for staff, work notes) matching the text, with their work item. */
-export async function searchComments(db: DbOrTx, s: Scope, q: TextQuery) {
+export async function searchComments(db: DbOrTx, s: Scope, q: TextQuery, walk: boolean) {
   const query = tsq(q, "english");
   const r = await sql<{
     id: string;
@@ -101,7 +120,7 @@ export async function searchComments(db: DbOrTx, s: Scope, q: TextQuery) {
           and ${s.types ? sql`w.type = any(${s.types}::text[])` : sql`true`}
           and ${s.states ? sql`w.state = any(${s.states}::text[])` : sql`true`}
           and ${itemVisibility("w", s)}
-        order by cm.created_at desc
+        order by ${newestFirst("cm.created_at", walk)}
         limit ${RANK_WINDOW}
       ) c
       order by rank desc, c.created_at desc

@@ -93,29 +93,35 @@ export async function searchEverywhere(deps: Deps, actor: Actor, input: TSearchQ
   const tasks: Array<Promise<TSearchHit[]>> = [];
   if (itemTypes.length) {
     tasks.push(
-      repo.searchWorkItems(deps.db, scope, q).then(async (rows) => {
-        if (rows.length || !fuzzyOk) return rows.map((r) => itemHit(r, highlightParts(r.headline), false));
-        const fuzzy = await repo.searchWorkItemsFuzzy(deps.db, scope, text);
-        return fuzzy.map((r) => itemHit(r, [{ text: r.title, match: false }], true));
-      }),
+      repo
+        .estimateMatches(deps.db, "work_items", q)
+        .then((n) => repo.searchWorkItems(deps.db, scope, q, n > repo.COMMON_MATCHES))
+        .then(async (rows) => {
+          if (rows.length || !fuzzyOk) return rows.map((r) => itemHit(r, highlightParts(r.headline), false));
+          const fuzzy = await repo.searchWorkItemsFuzzy(deps.db, scope, text);
+          return fuzzy.map((r) => itemHit(r, [{ text: r.title, match: false }], true));
+        }),
     );
   }
   if (wanted.has("comment") && itemTypes.length) {
     tasks.push(
-      repo.searchComments(deps.db, scope, q).then((rows) =>
-        rows.map((r) => ({
-          kind: "comment" as const,
-          id: r.id,
-          number: r.number,
-          title: r.title,
-          state: r.state,
-          url: `${pathOf(r.type, r.number)}#comment-${r.id}`,
-          highlight: highlightParts(r.headline),
-          rank: r.rank,
-          fuzzy: false,
-          visibility: r.visibility,
-        })),
-      ),
+      repo
+        .estimateMatches(deps.db, "comments", q)
+        .then((n) => repo.searchComments(deps.db, scope, q, n > repo.COMMON_MATCHES))
+        .then((rows) =>
+          rows.map((r) => ({
+            kind: "comment" as const,
+            id: r.id,
+            number: r.number,
+            title: r.title,
+            state: r.state,
+            url: `${pathOf(r.type, r.number)}#comment-${r.id}`,
+            highlight: highlightParts(r.headline),
+            rank: r.rank,
+            fuzzy: false,
+            visibility: r.visibility,
+          })),
+        ),
     );
   }
   if (wanted.has("article")) {

@@ -5,6 +5,9 @@ import { IncidentDetailPage } from "../features/incidents/detail/incident-detail
 import { NewIncidentPage } from "../features/incidents/new/new-incident.page";
 import { QueuePage } from "../features/incidents/queue/queue.page";
 import { DEFAULT_QUEUE_SEARCH, parseQueueSearch } from "../features/incidents/queue/queue-search";
+import { ArticlePage } from "../features/knowledge/article.page";
+import { KnowledgeListPage, parseKnowledgeSearch } from "../features/knowledge/knowledge-list.page";
+import { NewArticlePage } from "../features/knowledge/new-article.page";
 import { AgentLayout } from "../shells/agent/agent-layout";
 import { NotFoundPage } from "../shells/agent/not-found.page";
 import { CiDetailPage } from "../features/cmdb/ci-detail.page";
@@ -55,6 +58,15 @@ const incidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/in
 const cmdbRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb", validateSearch: parseCmdbSearch, component: CmdbListPage });
 const ciRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb/$ciId", component: CiDetailPage });
 
+const knowledgeRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "/knowledge",
+  validateSearch: parseKnowledgeSearch,
+  component: KnowledgeListPage,
+});
+const newArticleRoute = createRoute({ getParentRoute: () => agentRoute, path: "/knowledge/new", component: NewArticlePage });
+const articleRoute = createRoute({ getParentRoute: () => agentRoute, path: "/knowledge/$articleId", component: ArticlePage });
+
 // One line per route: practices add theirs here.
 // biome-ignore format: one route per line, so practices built side by side merge cleanly
 const agentChildren = [
@@ -64,6 +76,9 @@ const agentChildren = [
   incidentRoute,
   cmdbRoute,
   ciRoute,
+  knowledgeRoute,
+  newArticleRoute,
+  articleRoute,
 ];
 
 const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren)]);

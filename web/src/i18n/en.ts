@@ -1,5 +1,6 @@
 // English strings for the agent workspace. Every user-visible string goes through i18next.
 import { cmdb } from "../features/cmdb/cmdb.en";
+import { knowledgeEn, searchEn } from "../features/knowledge/knowledge.en";
 export const en = {
   app: {
     name: "Portico",
@@ -28,6 +29,7 @@ export const en = {
     work: "Work",
     incidents: "Incidents",
     cmdb: "CMDB",
+    knowledge: "Knowledge",
   },
   shell: {
     mainNav: "Main navigation",
@@ -36,8 +38,8 @@ export const en = {
     sharedViews: "Shared views",
     openMenu: "Open navigation",
     closeMenu: "Close navigation",
-    search: "Search incidents",
-    searchPlaceholder: "Search or jump to INC…",
+    search: "Search everywhere",
+    searchPlaceholder: "Search everything or jump to INC…, KB…",
     searchShort: "Search…",
     newIncident: "New incident",
     newIncidentHint: "Press N to create an incident",
@@ -317,6 +319,8 @@ export const en = {
     justNow: "just now",
   },
   cmdb,
+  knowledge: knowledgeEn,
+  search: searchEn,
 } as const;
 
 export type Resources = typeof en;

@@ -17,6 +17,7 @@ import { AttachmentsPanel } from "./attachments-panel";
 import { FieldsPanel } from "./fields-panel";
 import { IncidentActions } from "./incident-actions";
 import { useIsStaff } from "../../reference/reference.api";
+import { KnowledgePanel } from "../../knowledge/knowledge-panel";
 import { LinksPanel } from "./links-panel";
 import { SummaryCard } from "./summary-card";
 import { WatchersPanel } from "./watchers-panel";
@@ -95,6 +96,7 @@ export function IncidentDetailPage() {
             <AttachmentsPanel incidentRef={ref} />
             <WatchersPanel incident={inc} incidentRef={ref} />
             {isStaff && <LinksPanel incidentRef={ref} />}
+            <KnowledgePanel itemRef={ref} itemNumber={inc.number} resolved={inc.state === "resolved" || inc.state === "closed"} staff={isStaff} />
           </Stack>
         </Grid.Col>
       </Grid>
