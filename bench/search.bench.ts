@@ -17,7 +17,16 @@ const CHUNK = 100_000;
 const SEARCH_P95_AIM = 150;
 const SUGGEST_AIM = 50;
 
-const OPENERS = ["Checked with the user:", "Update:", "Called the requester;", "Remote session:", "Note for the team:", "Vendor says", "Tried again,", "Escalation:"];
+const OPENERS = [
+  "Checked with the user:",
+  "Update:",
+  "Called the requester;",
+  "Remote session:",
+  "Note for the team:",
+  "Vendor says",
+  "Tried again,",
+  "Escalation:",
+];
 const ACTIONS = [
   "restarted the service and it works for now",
   "reinstalled the driver",
@@ -34,7 +43,10 @@ const ACTIONS = [
 async function createCast(c: pg.Client, slug: string, groups: number, agentsPerGroup: number, requesters: number): Promise<Cast> {
   const orgId = (await c.query<{ id: string }>("insert into organizations (name, slug) values ($1, $2) returning id", [`Search ${slug}`, slug])).rows[0].id;
   const groupIds = (
-    await c.query<{ id: string }>(`insert into groups (organization_id, name) select $1, 'Group ' || n from generate_series(1, $2) n order by n returning id`, [orgId, groups])
+    await c.query<{ id: string }>(`insert into groups (organization_id, name) select $1, 'Group ' || n from generate_series(1, $2) n order by n returning id`, [
+      orgId,
+      groups,
+    ])
   ).rows.map((r) => r.id);
   const agentIds = (
     await c.query<{ id: string }>(
@@ -60,7 +72,12 @@ async function createCast(c: pg.Client, slug: string, groups: number, agentsPerG
 
 async function token(c: pg.Client, orgId: string, userId: string): Promise<string> {
   const t = newSecret(API_TOKEN_PREFIX);
-  await c.query("insert into api_tokens (user_id, organization_id, name, token_hash, prefix) values ($1, $2, 'bench', $3, $4)", [userId, orgId, hashSecret(t), t.slice(0, API_TOKEN_PREFIX.length + 6)]);
+  await c.query("insert into api_tokens (user_id, organization_id, name, token_hash, prefix) values ($1, $2, 'bench', $3, $4)", [
+    userId,
+    orgId,
+    hashSecret(t),
+    t.slice(0, API_TOKEN_PREFIX.length + 6),
+  ]);
   return t;
 }
 
@@ -187,10 +204,15 @@ export const part: BenchPart = {
     const reused =
       process.env.SEARCH_BENCH_REUSE === "1"
         ? await withClient(url, async (c) => {
-            const r = await c.query<{ id: string; slug: string }>("select id, slug from organizations where slug like 'search-%' and slug not like '%-other' order by created_at desc limit 1");
+            const r = await c.query<{ id: string; slug: string }>(
+              "select id, slug from organizations where slug like 'search-%' and slug not like '%-other' order by created_at desc limit 1",
+            );
             if (!r.rows[0]) return null;
             const { id, slug } = r.rows[0];
-            const u = await c.query<{ id: string; email: string }>("select id, email from users where email in ($1, $2)", [`agent1@${slug}.test`, `person1@${slug}.test`]);
+            const u = await c.query<{ id: string; email: string }>("select id, email from users where email in ($1, $2)", [
+              `agent1@${slug}.test`,
+              `person1@${slug}.test`,
+            ]);
             const agentId = u.rows.find((x) => x.email.startsWith("agent1@"))?.id as string;
             const personId = u.rows.find((x) => x.email.startsWith("person1@"))?.id as string;
             return { agent: await token(c, id, agentId), requester: await token(c, id, personId) };
@@ -222,13 +244,23 @@ export const part: BenchPart = {
     const common = ["printer", "VPN", "Outlook", "laptop", "password"];
     const cases: Case[] = [
       { name: "agent, common word (printer, VPN, Outlook…)", who: "agent", paths: common.map((w) => s(w)), aim: SEARCH_P95_AIM },
-      { name: "agent, two common words", who: "agent", paths: ["printer toner", "vpn connect", "outlook password", "laptop slow"].map((w) => s(w)), aim: SEARCH_P95_AIM },
+      {
+        name: "agent, two common words",
+        who: "agent",
+        paths: ["printer toner", "vpn connect", "outlook password", "laptop slow"].map((w) => s(w)),
+        aim: SEARCH_P95_AIM,
+      },
       { name: "agent, prefix while typing (print, pass…)", who: "agent", paths: ["print", "pass", "outl", "lapt"].map((w) => s(w)), aim: SEARCH_P95_AIM },
       { name: "agent, rare word (zeppelin)", who: "agent", paths: [s("zeppelin")], aim: SEARCH_P95_AIM },
       { name: "agent, typo with no exact match (zepelin gatewey)", who: "agent", paths: [s("zepelin gatewey")], aim: SEARCH_P95_AIM },
       { name: 'agent, web syntax ("cannot connect" -vpn)', who: "agent", paths: [s('"cannot connect" -vpn')], aim: SEARCH_P95_AIM },
       { name: "agent, number jump (INC…)", who: "agent", paths: [s("INC0500000")], aim: SEARCH_P95_AIM },
-      { name: "agent, common word, incidents only, open", who: "agent", paths: common.map((w) => s(w, "&types=incident&states=new,in_progress,on_hold")), aim: SEARCH_P95_AIM },
+      {
+        name: "agent, common word, incidents only, open",
+        who: "agent",
+        paths: common.map((w) => s(w, "&types=incident&states=new,in_progress,on_hold")),
+        aim: SEARCH_P95_AIM,
+      },
       { name: "requester (≈6k own tickets), common word", who: "requester", paths: common.map((w) => s(w)), aim: SEARCH_P95_AIM },
       {
         name: "suggestions while typing a subject",
@@ -242,12 +274,18 @@ export const part: BenchPart = {
       for (const k of cases) {
         say(`search: ${k.name}…`);
         const r = await measure(server.baseUrl, tokens, k);
-        rows.push(`| ${k.name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.hits.toFixed(1)} | ≤ ${k.aim} ${r.p95 <= k.aim ? "✓" : "✗"} |`);
+        rows.push(
+          `| ${k.name} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.hits.toFixed(1)} | ≤ ${k.aim} ${r.p95 <= k.aim ? "✓" : "✗"} |`,
+        );
+        say(`search:   ${rows[rows.length - 1]}`);
       }
     } finally {
       await server.stop();
     }
-    const load1 = os.loadavg().map((x) => x.toFixed(2)).join(" ");
+    const load1 = os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ");
     return [
       `### search — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
       "",

@@ -2,7 +2,7 @@ import "@mantine/spotlight/styles.css";
 import { Badge, Group, Loader, Text } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { createSpotlight, Spotlight } from "@mantine/spotlight";
-import { IconAlertTriangle, IconBook2, IconFileDescription, IconMessage, IconSearch, IconUser } from "@tabler/icons-react";
+import { IconAlertTriangle, IconBook2, IconFileDescription, IconMessage, IconSearch, IconServer, IconUser } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
@@ -23,8 +23,14 @@ export function openPalette(query = "") {
   palette.open();
 }
 
-const ICONS: Partial<Record<SearchKind, typeof IconSearch>> = { comment: IconMessage, article: IconBook2, person: IconUser, incident: IconAlertTriangle };
-const ORDER: SearchKind[] = ["incident", "request", "request_task", "problem", "change", "change_task", "article", "comment", "person"];
+const ICONS: Partial<Record<SearchKind, typeof IconSearch>> = {
+  comment: IconMessage,
+  article: IconBook2,
+  person: IconUser,
+  incident: IconAlertTriangle,
+  ci: IconServer,
+};
+const ORDER: SearchKind[] = ["incident", "request", "request_task", "problem", "change", "change_task", "article", "comment", "ci", "person"];
 
 /** Ctrl-K / ⌘-K: search everywhere — tickets, comments, articles, people — and jump by number. */
 export function CommandPalette() {

@@ -139,7 +139,7 @@ export const knowledgeEn = {
 
 export const searchEn = {
   open: "Search everywhere",
-  hint: "Search tickets, comments, articles and people",
+  hint: "Search tickets, comments, articles, configuration items and people",
   placeholder: "Search or jump to INC…, KB…",
   nothing: "Nothing found.",
   typeMore: "Type to search.",
@@ -156,6 +156,7 @@ export const searchEn = {
     comment: "Comments",
     article: "Articles",
     person: "People",
+    ci: "Configuration items",
   },
   shortcut: "Ctrl K",
 };

@@ -1,6 +1,6 @@
 import { IconAlertTriangle, type IconProps } from "@tabler/icons-react";
 import { IconTopologyStar3 } from "@tabler/icons-react";
-import { IconAlertTriangle, IconBook2, type IconProps } from "@tabler/icons-react";
+import { IconBook2 } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
