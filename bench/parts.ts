@@ -22,4 +22,5 @@ export interface BenchPart {
 export const BENCH_PARTS: Record<string, () => Promise<BenchPart>> = {
   email: () => import("./email.bench").then((m) => m.part),
   cmdb: () => import("./cmdb.bench").then((m) => m.part),
+  search: () => import("./search.bench").then((m) => m.part),
 };

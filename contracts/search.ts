@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { zCsv } from "./common";
 
-/** What search everywhere can find; work-item types appear as their practices land. */
-export const SEARCH_KINDS = ["incident", "request", "request_task", "problem", "change", "change_task", "comment", "article", "person"] as const;
+/** What search everywhere can find (ci = configuration items); work-item types appear as their practices land. */
+export const SEARCH_KINDS = ["incident", "request", "request_task", "problem", "change", "change_task", "comment", "article", "person", "ci"] as const;
 export const ZSearchKind = z.enum(SEARCH_KINDS);
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 export const WORK_ITEM_KINDS = ["incident", "request", "request_task", "problem", "change", "change_task"] as const;

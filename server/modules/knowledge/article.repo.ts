@@ -436,8 +436,24 @@ export function findStaffUser(db: DbOrTx, orgId: string, userId: string) {
     .executeTakeFirst();
 }
 
-/** Languages in use by the organization's articles (to search each with its own stemming). */
+const configCache = new Map<string, { at: number; configs: string[] }>();
+const CONFIG_TTL_MS = 30_000;
+
+/**
+ * Languages in use by the organization's articles (to search each with its own stemming). Kept for
+ * 30 s per process (forgotten at once by a write in this process), so an organization's first article
+ * in a new language may take that long to be found through another web process.
+ */
 export async function usedTsConfigs(db: DbOrTx, orgId: string): Promise<string[]> {
+  const hit = configCache.get(orgId);
+  if (hit && Date.now() - hit.at < CONFIG_TTL_MS && !db.isTransaction) return hit.configs;
   const r = await sql<{ ts_config: string }>`select distinct ts_config::text as ts_config from kb_articles where organization_id = ${orgId}`.execute(db);
-  return r.rows.map((x) => x.ts_config);
+  const configs = r.rows.map((x) => x.ts_config);
+  if (!db.isTransaction) configCache.set(orgId, { at: Date.now(), configs });
+  return configs;
+}
+
+/** Forgets the cached languages of an organization (after an article's language was set). */
+export function forgetTsConfigs(orgId: string): void {
+  configCache.delete(orgId);
 }

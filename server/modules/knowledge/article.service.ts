@@ -194,7 +194,10 @@ export async function updateArticle(deps: Deps, actor: Actor, ref: string, input
     put("expiresAt", "expires_at", dayOf(a.expires_at), input.expiresAt);
     if (changes.length === 0) return presentById(tx, actor, a.id);
     if (typeof set.body_html === "string") set.body_text = htmlToText(set.body_html);
-    if (typeof set.language === "string") set.ts_config = tsConfigOf(set.language);
+    if (typeof set.language === "string") {
+      set.ts_config = tsConfigOf(set.language);
+      repo.forgetTsConfigs(actor.organizationId);
+    }
     if (set.review_at !== undefined) set.review_reminded_at = null;
     const contentChanged = changes.some((c) => (CONTENT_FIELDS as readonly string[]).includes(c.field));
     if (contentChanged) {

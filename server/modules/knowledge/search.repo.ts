@@ -31,14 +31,74 @@ export interface Scope {
 /** How many newest matches are ranked; past this, older matches of very common words are not ranked. */
 export const RANK_WINDOW = 300;
 
-function itemVisibility(alias: string, s: Scope) {
-  if (!s.requesterId) return sql`true`;
-  const a = sql.raw(alias);
-  return sql`(${a}.requester_id = ${s.requesterId} or exists (select 1 from watchers x where x.work_item_id = ${a}.id and x.user_id = ${s.requesterId}))`;
+/** Above this share of a table's rows a word counts as common (see `isCommon`). */
+export const COMMON_SHARE = 0.01;
+
+const STATS_TTL_MS = 10 * 60_000;
+const statsCache = new Map<string, { at: number; freq: Map<string, number> }>();
+
+/** The table's most common lexemes with the share of rows holding each (ANALYZE's statistics), cached. */
+async function commonLexemes(db: DbOrTx, table: string): Promise<Map<string, number>> {
+  const hit = statsCache.get(table);
+  if (hit && Date.now() - hit.at < STATS_TTL_MS) return hit.freq;
+  const r = await sql<{ elems: string[] | null; freqs: number[] | null }>`
+    select most_common_elems::text::text[] as elems, most_common_elem_freqs as freqs
+    from pg_stats where schemaname = current_schema() and tablename = ${table} and attname = 'search'`.execute(db);
+  const freq = new Map<string, number>();
+  const row = r.rows[0];
+  if (row?.elems && row.freqs) row.elems.forEach((lex, i) => freq.set(lex, Number(row.freqs?.[i] ?? 0)));
+  statsCache.set(table, { at: Date.now(), freq });
+  return freq;
+}
+
+/**
+ * Is the text common in this table, by ANALYZE's statistics (nothing is read)? It picks the plan: a
+ * common word walks the organization's rows newest first and stops after RANK_WINDOW hits; a rare one
+ * goes through the GIN index. Left to itself the planner walks for rare words too (a word missing from
+ * the statistics is guessed at 0.5% of the table, a prefix at 2%) and then reads every row to find a
+ * handful. A typed prefix counts as the sum of the common words it starts; words ANDed count as the
+ * rarest of them. Web-search syntax (phrases, or, -word) is left to the planner's estimate.
+ */
+export async function isCommon(db: DbOrTx, table: "work_items" | "comments", q: TextQuery): Promise<boolean> {
+  if (q.mode === "websearch") {
+    const [plan, total] = await Promise.all([
+      sql<{
+        "QUERY PLAN": Array<{ Plan: { "Plan Rows": number } }>;
+      }>`explain (format json) select 1 from ${sql.table(table)} where search @@ ${tsq(q, "english")}`.execute(db),
+      sql<{ n: number }>`select greatest(reltuples, 1)::float8 as n from pg_class where oid = ${table}::regclass`.execute(db),
+    ]);
+    return (plan.rows[0]?.["QUERY PLAN"]?.[0]?.Plan?.["Plan Rows"] ?? 0) / (total.rows[0]?.n ?? 1) > COMMON_SHARE;
+  }
+  const [normal, freq] = await Promise.all([sql<{ q: string }>`select ${tsq(q, "english")}::text as q`.execute(db), commonLexemes(db, table)]);
+  const terms = [...(normal.rows[0]?.q ?? "").matchAll(/'((?:[^']|'')*)'(:\*)?/g)].map((m) => ({ lex: m[1].replace(/''/g, "'"), prefix: Boolean(m[2]) }));
+  if (!terms.length) return false;
+  const share = (t: { lex: string; prefix: boolean }) => {
+    if (!t.prefix) return freq.get(t.lex) ?? 0;
+    let sum = 0;
+    for (const [lex, f] of freq) if (lex.startsWith(t.lex)) sum += f;
+    return sum;
+  };
+  return Math.min(...terms.map(share)) > COMMON_SHARE;
+}
+
+// Sorting by an expression no index provides keeps the planner on the GIN bitmap (then a top-N sort).
+const newestFirst = (col: string, walk: boolean) => (walk ? sql`${sql.ref(col)} desc` : sql`(${sql.ref(col)} + interval '0 seconds') desc`);
+
+/**
+ * A requester's items (reported or watched; mirrors work-item.policy canView) as a row source: the
+ * search starts from these few rows instead of filtering the organization's million by them.
+ */
+function visibleItems(s: Scope) {
+  if (!s.requesterId) return sql`work_items w`;
+  return sql`(
+      select id from work_items where organization_id = ${s.orgId} and requester_id = ${s.requesterId}
+      union
+      select work_item_id from watchers where organization_id = ${s.orgId} and user_id = ${s.requesterId}
+    ) mine join work_items w on w.id = mine.id`;
 }
 
 /** Work items matching the text, best first among the newest RANK_WINDOW matches, with highlights. */
-export async function searchWorkItems(db: DbOrTx, s: Scope, q: TextQuery) {
+export async function searchWorkItems(db: DbOrTx, s: Scope, q: TextQuery, walk: boolean) {
   const query = tsq(q, "english");
   const r = await sql<{ id: string; type: string; number: string; title: string; state: string; rank: number; headline: string }>`
     select m.id, m.type, m.number, m.title, m.state, m.rank,
@@ -46,12 +106,11 @@ export async function searchWorkItems(db: DbOrTx, s: Scope, q: TextQuery) {
     from (
       select c.*, ts_rank(c.search, ${query}) as rank from (
         select w.id, w.type, w.number, w.title, w.state, w.description, w.search, w.created_at
-        from work_items w
+        from ${visibleItems(s)}
         where w.organization_id = ${s.orgId} and w.search @@ ${query}
           and ${s.types ? sql`w.type = any(${s.types}::text[])` : sql`true`}
           and ${s.states ? sql`w.state = any(${s.states}::text[])` : sql`true`}
-          and ${itemVisibility("w", s)}
-        order by w.created_at desc
+        order by ${newestFirst("w.created_at", walk)}
         limit ${RANK_WINDOW}
       ) c
       order by rank desc, c.created_at desc
@@ -65,18 +124,17 @@ export async function searchWorkItems(db: DbOrTx, s: Scope, q: TextQuery) {
 export async function searchWorkItemsFuzzy(db: DbOrTx, s: Scope, text: string) {
   const r = await sql<{ id: string; type: string; number: string; title: string; state: string; rank: number }>`
     select w.id, w.type, w.number, w.title, w.state, word_similarity(${text}, w.title) as rank
-    from work_items w
+    from ${visibleItems(s)}
     where w.organization_id = ${s.orgId} and ${text} <% w.title
       and ${s.types ? sql`w.type = any(${s.types}::text[])` : sql`true`}
       and ${s.states ? sql`w.state = any(${s.states}::text[])` : sql`true`}
-      and ${itemVisibility("w", s)}
     order by rank desc, w.created_at desc
     limit ${s.limit}`.execute(db);
   return r.rows;
 }
 
 /** Comments (and, for staff, work notes) matching the text, with their work item. */
-export async function searchComments(db: DbOrTx, s: Scope, q: TextQuery) {
+export async function searchComments(db: DbOrTx, s: Scope, q: TextQuery, walk: boolean) {
   const query = tsq(q, "english");
   const r = await sql<{
     id: string;
@@ -94,14 +152,12 @@ export async function searchComments(db: DbOrTx, s: Scope, q: TextQuery) {
     from (
       select c.*, ts_rank(c.search, ${query}) as rank from (
         select cm.id, cm.visibility, cm.body, cm.search, cm.created_at, w.id as work_item_id, w.type, w.number, w.title, w.state
-        from comments cm
-        join work_items w on w.id = cm.work_item_id
+        from ${s.requesterId ? sql`${visibleItems(s)} join comments cm on cm.work_item_id = w.id` : sql`comments cm join work_items w on w.id = cm.work_item_id`}
         where cm.organization_id = ${s.orgId} and cm.search @@ ${query}
           and ${s.requesterId ? sql`cm.visibility = 'public'` : sql`true`}
           and ${s.types ? sql`w.type = any(${s.types}::text[])` : sql`true`}
           and ${s.states ? sql`w.state = any(${s.states}::text[])` : sql`true`}
-          and ${itemVisibility("w", s)}
-        order by cm.created_at desc
+        order by ${newestFirst("cm.created_at", walk)}
         limit ${RANK_WINDOW}
       ) c
       order by rank desc, c.created_at desc

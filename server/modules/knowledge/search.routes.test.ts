@@ -110,6 +110,15 @@ describe("GET /api/v1/search", () => {
     expect(JSON.stringify(r.items)).not.toMatch(/secret/);
   });
 
+  it("agents find configuration items by name; requesters never do", async () => {
+    const d = await createDesk(testDeps());
+    const res = await http(app, d.agent).post("/api/v1/cmdb/cis", { class: "server", name: "zeppelin-db-01" });
+    expect(res.status).toBe(201);
+    const r = await search(d.agent, "zeppelin-db");
+    expect(r.items.filter((h) => h.kind === "ci").map((h) => h.title)).toEqual(["zeppelin-db-01"]);
+    expect((await search(d.requester, "zeppelin-db")).items).toEqual([]);
+  });
+
   it("jumps to numbers, also typed short or lower case; KB numbers too", async () => {
     const { d, mine } = await world();
     const kb = await article(d, { title: "Numbered" });

@@ -1,5 +1,6 @@
 import { type SearchKind, type THighlightPart, type TSearchHit, type TSearchQuery, type TSearchResult, WORK_ITEM_KINDS } from "../../../contracts/search";
 import type { Actor, Deps } from "../../deps";
+import { searchCis } from "../cmdb/cmdb.service";
 import { isStaffActor } from "../work-items/work-item.policy";
 import { findVisibleItem } from "../work-items/work-item.service";
 import { usedTsConfigs } from "./article.repo";
@@ -73,10 +74,13 @@ export async function searchEverywhere(deps: Deps, actor: Actor, input: TSearchQ
   const wanted = new Set<SearchKind>(
     input.types ??
       (staff
-        ? ["incident", "request", "request_task", "problem", "change", "change_task", "comment", "article", "person"]
+        ? ["incident", "request", "request_task", "problem", "change", "change_task", "comment", "article", "person", "ci"]
         : ["incident", "request", "request_task", "problem", "change", "change_task", "comment", "article"]),
   );
-  if (!staff) wanted.delete("person");
+  if (!staff) {
+    wanted.delete("person");
+    wanted.delete("ci");
+  }
   const itemTypes = WORK_ITEM_KINDS.filter((k) => wanted.has(k));
   const scope: repo.Scope = {
     orgId: actor.organizationId,
@@ -93,29 +97,35 @@ export async function searchEverywhere(deps: Deps, actor: Actor, input: TSearchQ
   const tasks: Array<Promise<TSearchHit[]>> = [];
   if (itemTypes.length) {
     tasks.push(
-      repo.searchWorkItems(deps.db, scope, q).then(async (rows) => {
-        if (rows.length || !fuzzyOk) return rows.map((r) => itemHit(r, highlightParts(r.headline), false));
-        const fuzzy = await repo.searchWorkItemsFuzzy(deps.db, scope, text);
-        return fuzzy.map((r) => itemHit(r, [{ text: r.title, match: false }], true));
-      }),
+      repo
+        .isCommon(deps.db, "work_items", q)
+        .then((common) => repo.searchWorkItems(deps.db, scope, q, common))
+        .then(async (rows) => {
+          if (rows.length || !fuzzyOk) return rows.map((r) => itemHit(r, highlightParts(r.headline), false));
+          const fuzzy = await repo.searchWorkItemsFuzzy(deps.db, scope, text);
+          return fuzzy.map((r) => itemHit(r, [{ text: r.title, match: false }], true));
+        }),
     );
   }
   if (wanted.has("comment") && itemTypes.length) {
     tasks.push(
-      repo.searchComments(deps.db, scope, q).then((rows) =>
-        rows.map((r) => ({
-          kind: "comment" as const,
-          id: r.id,
-          number: r.number,
-          title: r.title,
-          state: r.state,
-          url: `${pathOf(r.type, r.number)}#comment-${r.id}`,
-          highlight: highlightParts(r.headline),
-          rank: r.rank,
-          fuzzy: false,
-          visibility: r.visibility,
-        })),
-      ),
+      repo
+        .isCommon(deps.db, "comments", q)
+        .then((common) => repo.searchComments(deps.db, scope, q, common))
+        .then((rows) =>
+          rows.map((r) => ({
+            kind: "comment" as const,
+            id: r.id,
+            number: r.number,
+            title: r.title,
+            state: r.state,
+            url: `${pathOf(r.type, r.number)}#comment-${r.id}`,
+            highlight: highlightParts(r.headline),
+            rank: r.rank,
+            fuzzy: false,
+            visibility: r.visibility,
+          })),
+        ),
     );
   }
   if (wanted.has("article")) {
@@ -140,6 +150,25 @@ export async function searchEverywhere(deps: Deps, actor: Actor, input: TSearchQ
           url: `/people/${r.id}`,
           highlight: [{ text: r.email, match: false }],
           rank: r.rank,
+          fuzzy: false,
+          visibility: null,
+        })),
+      ),
+    );
+  }
+  if (wanted.has("ci") && staff) {
+    tasks.push(
+      searchCis(deps.db, actor.organizationId, text, { limit: input.limit }).then((rows) =>
+        rows.map((r, i) => ({
+          kind: "ci" as const,
+          id: r.id,
+          number: null,
+          title: r.name,
+          state: r.status,
+          url: `/cmdb/${r.id}`,
+          highlight: [{ text: r.className, match: false }],
+          // The CMDB orders by similarity; keep its order.
+          rank: 1 / (i + 1),
           fuzzy: false,
           visibility: null,
         })),

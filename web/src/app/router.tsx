@@ -5,6 +5,9 @@ import { IncidentDetailPage } from "../features/incidents/detail/incident-detail
 import { NewIncidentPage } from "../features/incidents/new/new-incident.page";
 import { QueuePage } from "../features/incidents/queue/queue.page";
 import { DEFAULT_QUEUE_SEARCH, parseQueueSearch } from "../features/incidents/queue/queue-search";
+import { ArticlePage } from "../features/knowledge/article.page";
+import { KnowledgeListPage, parseKnowledgeSearch } from "../features/knowledge/knowledge-list.page";
+import { NewArticlePage } from "../features/knowledge/new-article.page";
 import { AgentLayout } from "../shells/agent/agent-layout";
 import { KnownErrorsPage } from "../features/problems/known-errors.page";
 import { ProblemDetailPage } from "../features/problems/problem-detail.page";
@@ -68,6 +71,15 @@ const problemRoute = createRoute({ getParentRoute: () => agentRoute, path: "/pro
 const knownErrorsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/known-errors", component: KnownErrorsPage });
 
 const mailAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/mail", validateSearch: parseMailSearch, component: MailAdminPage });
+const knowledgeRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "/knowledge",
+  validateSearch: parseKnowledgeSearch,
+  component: KnowledgeListPage,
+});
+const newArticleRoute = createRoute({ getParentRoute: () => agentRoute, path: "/knowledge/new", component: NewArticlePage });
+const articleRoute = createRoute({ getParentRoute: () => agentRoute, path: "/knowledge/$articleId", component: ArticlePage });
+
 // One line per route: practices add theirs here.
 // biome-ignore format: one route per line, so practices built side by side merge cleanly
 const agentChildren = [
@@ -83,6 +95,9 @@ const agentChildren = [
   knownErrorsRoute,
   mailAdminRoute,
   assetsRoute,
+  knowledgeRoute,
+  newArticleRoute,
+  articleRoute,
 ];
 
 const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren)]);

@@ -4,6 +4,7 @@ import { problemsEn } from "../features/problems/problems.en";
 import { mail } from "../features/mail/mail.en";
 import { assets } from "../features/assets/assets.en";
 import { deskWorkEn } from "../features/desk-work/desk-work.en";
+import { knowledgeEn, searchEn } from "../features/knowledge/knowledge.en";
 export const en = {
   app: {
     name: "Portico",
@@ -37,6 +38,7 @@ export const en = {
     problems: "Problems",
     knownErrors: "Known errors",
     assets: "Assets",
+    knowledge: "Knowledge",
   },
   shell: {
     mainNav: "Main navigation",
@@ -45,8 +47,8 @@ export const en = {
     sharedViews: "Shared views",
     openMenu: "Open navigation",
     closeMenu: "Close navigation",
-    search: "Search incidents",
-    searchPlaceholder: "Search or jump to INC…",
+    search: "Search everywhere",
+    searchPlaceholder: "Search everything or jump to INC…, KB…",
     searchShort: "Search…",
     newIncident: "New incident",
     newIncidentHint: "Press N to create an incident",
@@ -334,6 +336,8 @@ export const en = {
   mail,
   assets,
   deskWork: deskWorkEn,
+  knowledge: knowledgeEn,
+  search: searchEn,
 } as const;
 
 export type Resources = typeof en;

@@ -5,6 +5,7 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { useAuth } from "../../app/auth";
 import { useLiveUpdates } from "../../app/live-updates";
+import { CommandPalette } from "../../features/knowledge/command-palette";
 import { GlobalSearch } from "./global-search";
 import { NewIncidentButton, UserMenu } from "./header-actions";
 import { ViewsNav } from "./views-nav";
@@ -75,6 +76,7 @@ function Shell({ meId, staff }: { meId: string; staff: boolean }) {
       <AppShell.Main id="main" component="main" tabIndex={-1} style={{ outline: "none" }}>
         <Outlet />
       </AppShell.Main>
+      <CommandPalette />
     </AppShell>
   );
 }

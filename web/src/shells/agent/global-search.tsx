@@ -4,10 +4,11 @@ import { useNavigate } from "@tanstack/react-router";
 import { useMediaQuery } from "@mantine/hooks";
 import { type FormEvent, type RefObject, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { openPalette } from "../../features/knowledge/command-palette";
 
 const NUMBER = /^[A-Za-z]{3,4}\d{1,12}$/;
 
-/** Search box: a number like INC0000012 opens it; other text filters the queue. "/" focuses it. */
+/** Search box: a number like INC0000012 opens it; other text opens search everywhere (also Ctrl-K). "/" focuses it. */
 export function GlobalSearch({ inputRef }: { inputRef: RefObject<HTMLInputElement | null> }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -22,7 +23,8 @@ export function GlobalSearch({ inputRef }: { inputRef: RefObject<HTMLInputElemen
       void navigate({ to: "/incidents/$incidentId", params: { incidentId: q.toUpperCase() } });
       setValue("");
     } else {
-      void navigate({ to: "/incidents", search: { q } });
+      openPalette(q);
+      setValue("");
     }
     inputRef.current?.blur();
   }
@@ -43,12 +45,13 @@ export function GlobalSearch({ inputRef }: { inputRef: RefObject<HTMLInputElemen
         rightSection={
           wide ? (
             <Kbd size="xs" aria-hidden>
-              /
+              {t("search.shortcut")}
             </Kbd>
           ) : undefined
         }
         rightSectionPointerEvents="none"
-        aria-keyshortcuts="/"
+        rightSectionWidth={wide ? 56 : undefined}
+        aria-keyshortcuts="/ Control+K"
         type="search"
       />
     </form>

@@ -18,6 +18,7 @@ import { FieldsPanel } from "./fields-panel";
 import { IncidentActions } from "./incident-actions";
 import { useIsStaff } from "../../reference/reference.api";
 import { IncidentProblemPanel } from "../../problems/incident-problem-panel";
+import { KnowledgePanel } from "../../knowledge/knowledge-panel";
 import { LinksPanel } from "./links-panel";
 import { SummaryCard } from "./summary-card";
 import { WatchersPanel } from "./watchers-panel";
@@ -107,6 +108,7 @@ export function IncidentDetailPage() {
             {isStaff && <LinksPanel incidentRef={ref} />}
             {isStaff && <LinkTreePanel itemRef={inc.number} />}
             {isStaff && <TimePanel itemRef={inc.number} />}
+            <KnowledgePanel itemRef={ref} itemNumber={inc.number} resolved={inc.state === "resolved" || inc.state === "closed"} staff={isStaff} />
           </Stack>
         </Grid.Col>
       </Grid>

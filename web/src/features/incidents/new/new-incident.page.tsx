@@ -9,6 +9,7 @@ import { ApiError, randomKey } from "../../../app/api";
 import { useMe } from "../../../app/auth";
 import { PageHeading } from "../../../app/page";
 import { PersonPicker } from "../../reference/person-picker";
+import { ArticleSuggestions, useDeflectionJourney } from "../../knowledge/article-suggestions";
 import { useCategories, useGroups, useIsStaff, useServices, useStaff } from "../../reference/reference.api";
 import { PriorityBadge } from "../components/badges";
 import { errorText, zodFieldErrors } from "../components/form-errors";
@@ -32,6 +33,7 @@ export function NewIncidentPage() {
   const { t } = useTranslation();
   const me = useMe();
   const isStaff = useIsStaff();
+  const journey = useDeflectionJourney();
   const navigate = useNavigate();
   const services = useServices();
   const categories = useCategories();
@@ -92,6 +94,7 @@ export function NewIncidentPage() {
     }
     try {
       const inc = await create.mutateAsync({ input: parsed.data, idempotencyKey: idempotencyKey.current });
+      if (!isStaff) journey.ticketCreated();
       notifications.show({ color: "green", message: t("create.created", { number: inc.number }) });
       await navigate({ to: "/incidents/$incidentId", params: { incidentId: inc.number } });
     } catch (err) {
@@ -127,6 +130,8 @@ export function NewIncidentPage() {
             data-autofocus
             autoFocus
           />
+          {/* Deflection: requesters see matching articles while they type the subject. */}
+          {!isStaff && <ArticleSuggestions subject={values.title} journeyId={journey.journeyId} />}
           <Textarea
             label={t("field.description")}
             placeholder={t("create.descriptionPlaceholder")}

@@ -36,6 +36,14 @@ function headline(e: TTimelineEvent, t: TFunction): string {
       return t("cmdb.timeline.ci_linked", { name: d.name ?? "", role: String(t(`cmdb.role.${d.role}` as never, { defaultValue: String(d.role) })) });
     case "ci_unlinked":
       return t("cmdb.timeline.ci_unlinked", { name: d.name ?? "" });
+    case "article_linked":
+      return t("knowledge.timeline.linked", {
+        kind: String(t(`knowledge.links.kind.${d.kind}` as never, { defaultValue: String(d.kind) })),
+        number: d.number ?? "",
+        title: d.title ?? "",
+      });
+    case "article_unlinked":
+      return t("knowledge.timeline.unlinked", { number: d.number ?? "" });
     default:
       return t("activity.kinds.other", { kind: e.kind });
   }
