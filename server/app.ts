@@ -7,7 +7,11 @@ import { registerHealthRoutes } from "./platform/http/health.routes";
 import type { JobDefinition } from "./platform/jobs/queue";
 import { registerLiveRoutes } from "./platform/live/live.routes";
 import { purgeExpiredJob } from "./modules/identity/identity.jobs";
+import { directorySyncJob } from "./modules/identity/identity.jobs";
+import { registerLdapRoutes } from "./modules/identity/ldap.routes";
 import { registerIdentityRoutes } from "./modules/identity/identity.routes";
+import { registerMfaRoutes } from "./modules/identity/mfa.routes";
+import { registerOidcRoutes } from "./modules/identity/oidc.routes";
 import { createPrincipalResolver } from "./modules/identity/identity.service";
 import { autoCloseJob } from "./modules/incidents/incident.jobs";
 import { registerIncidentRoutes } from "./modules/incidents/incident.routes";
@@ -33,6 +37,7 @@ export const JOBS: JobDefinition<any, Deps>[] = [
   knowledgeSweepJob,
   pollAllMailboxesJob,
   pollMailboxJob,
+  directorySyncJob,
 ];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
@@ -51,6 +56,9 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerHealthRoutes(app, deps.db, deps.metrics, opts.isShuttingDown ?? (() => false));
   registerIdentityRoutes(app, deps);
   registerDeskWorkRoutes(app, deps);
+  registerMfaRoutes(app, deps);
+  registerOidcRoutes(app, deps);
+  registerLdapRoutes(app, deps);
   registerIncidentRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
   registerReferenceRoutes(app, deps);

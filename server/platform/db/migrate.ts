@@ -9,6 +9,7 @@ import * as mNotifications from "./migrations/20261125071500-create-notification
 import * as m_knowledge from "./migrations/20261125072000-create-knowledge";
 import * as mCmdb from "./migrations/20261125071000-create-cmdb";
 import * as mMailboxes from "./migrations/20261125072500-create-mailboxes";
+import * as mSso from "./migrations/20261125071100-create-sso";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   "20261125072000-create-knowledge": m_knowledge,
   "20261125071000-create-cmdb": mCmdb,
   "20261125072500-create-mailboxes": mMailboxes,
+  "20261125071100-create-sso": mSso,
 };
 
 class StaticProvider implements MigrationProvider {

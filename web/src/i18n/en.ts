@@ -1,5 +1,7 @@
 // English strings for the agent workspace. Every user-visible string goes through i18next.
 import { cmdb } from "../features/cmdb/cmdb.en";
+import { sso } from "../features/sso/sso.en";
+
 export const en = {
   app: {
     name: "Portico",
@@ -22,12 +24,14 @@ export const en = {
     failed: "Sign-in failed",
     sessionEnded: "Your session has ended. Sign in again to continue.",
     signOut: "Sign out",
+    security: "Security",
     signedOut: "You are signed out.",
   },
   nav: {
     work: "Work",
     incidents: "Incidents",
     cmdb: "CMDB",
+    sso: "Single sign-on",
   },
   shell: {
     mainNav: "Main navigation",
@@ -317,6 +321,7 @@ export const en = {
     justNow: "just now",
   },
   cmdb,
+  sso,
 } as const;
 
 export type Resources = typeof en;

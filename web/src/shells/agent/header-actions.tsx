@@ -1,5 +1,5 @@
 import { ActionIcon, Avatar, Button, Kbd, Menu, Text, Tooltip } from "@mantine/core";
-import { IconLogout, IconPlus } from "@tabler/icons-react";
+import { IconLogout, IconPlus, IconShieldLock } from "@tabler/icons-react";
 import { Link } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
 import { useAuth, useMe } from "../../app/auth";
@@ -57,6 +57,9 @@ export function UserMenu() {
           </Text>
         </Menu.Label>
         <Menu.Divider />
+        <Menu.Item component={Link} to="/account/security" leftSection={<IconShieldLock size={16} aria-hidden />}>
+          {t("auth.security")}
+        </Menu.Item>
         <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void signOut()}>
           {t("auth.signOut")}
         </Menu.Item>

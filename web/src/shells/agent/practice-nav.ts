@@ -1,5 +1,6 @@
 import { IconAlertTriangle, type IconProps } from "@tabler/icons-react";
 import { IconTopologyStar3 } from "@tabler/icons-react";
+import { IconShieldLock } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
@@ -17,4 +18,5 @@ export interface PracticeLink {
 export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/incidents", labelKey: "nav.incidents", icon: IconAlertTriangle },
   { to: "/cmdb", labelKey: "nav.cmdb", icon: IconTopologyStar3 },
+  { to: "/admin/sso", labelKey: "nav.sso", icon: IconShieldLock, adminOnly: true },
 ];
