@@ -9,6 +9,7 @@ import { registerLiveRoutes } from "./platform/live/live.routes";
 import { purgeExpiredJob } from "./modules/identity/identity.jobs";
 import { directorySyncJob } from "./modules/identity/identity.jobs";
 import { registerLdapRoutes } from "./modules/identity/ldap.routes";
+import { registerScimRoutes } from "./modules/identity/scim.routes";
 import { registerIdentityRoutes } from "./modules/identity/identity.routes";
 import { registerMfaRoutes } from "./modules/identity/mfa.routes";
 import { registerOidcRoutes } from "./modules/identity/oidc.routes";
@@ -59,6 +60,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerMfaRoutes(app, deps);
   registerOidcRoutes(app, deps);
   registerLdapRoutes(app, deps);
+  registerScimRoutes(app, deps);
   registerIncidentRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
   registerReferenceRoutes(app, deps);

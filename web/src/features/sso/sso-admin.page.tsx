@@ -130,11 +130,18 @@ export function SsoAdminPage() {
     <Container size="md" py="lg">
       <PageHeading documentTitle={t("sso.admin.title")}>{t("sso.admin.heading")}</PageHeading>
       <Stack mt="lg" gap="lg">
-        {[PolicyPanel, OidcProvidersPanel, DirectoriesPanel, ScimPanel].map((Panel) => (
-          <Paper key={Panel.name} withBorder p="lg" radius="md">
-            <Panel />
-          </Paper>
-        ))}
+        <Paper withBorder p="lg" radius="md">
+          <PolicyPanel />
+        </Paper>
+        <Paper withBorder p="lg" radius="md">
+          <OidcProvidersPanel />
+        </Paper>
+        <Paper withBorder p="lg" radius="md">
+          <DirectoriesPanel />
+        </Paper>
+        <Paper withBorder p="lg" radius="md">
+          <ScimPanel />
+        </Paper>
       </Stack>
     </Container>
   );
