@@ -7,7 +7,12 @@ import { registerHealthRoutes } from "./platform/http/health.routes";
 import type { JobDefinition } from "./platform/jobs/queue";
 import { registerLiveRoutes } from "./platform/live/live.routes";
 import { purgeExpiredJob } from "./modules/identity/identity.jobs";
+import { directorySyncJob } from "./modules/identity/identity.jobs";
+import { registerLdapRoutes } from "./modules/identity/ldap.routes";
+import { registerScimRoutes } from "./modules/identity/scim.routes";
 import { registerIdentityRoutes } from "./modules/identity/identity.routes";
+import { registerMfaRoutes } from "./modules/identity/mfa.routes";
+import { registerOidcRoutes } from "./modules/identity/oidc.routes";
 import { createPrincipalResolver } from "./modules/identity/identity.service";
 import { autoCloseJob } from "./modules/incidents/incident.jobs";
 import { registerIncidentRoutes } from "./modules/incidents/incident.routes";
@@ -47,6 +52,7 @@ export const JOBS: JobDefinition<any, Deps>[] = [
   slaResyncJob,
   slaRecomputeCalendarJob,
   renewalNoticesJob,
+  directorySyncJob,
 ];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
@@ -67,6 +73,10 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerDeskWorkRoutes(app, deps);
   registerMajorIncidentRoutes(app, deps);
   registerTimeRoutes(app, deps);
+  registerMfaRoutes(app, deps);
+  registerOidcRoutes(app, deps);
+  registerLdapRoutes(app, deps);
+  registerScimRoutes(app, deps);
   registerIncidentRoutes(app, deps);
   registerAttachmentRoutes(app, deps);
   registerReferenceRoutes(app, deps);

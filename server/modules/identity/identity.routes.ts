@@ -21,14 +21,15 @@ import {
 import type { Deps } from "../../deps";
 import { principalOf, requireRole, SESSION_COOKIE } from "../../platform/http/auth";
 import { actorOf, errorResponses } from "../../platform/http/route-helpers";
+import { ZMfaChallenge } from "../../../contracts/sso";
 import * as identity from "./identity.service";
+import { setSessionCookie } from "./session.http";
 
 const ZIdParam = z.object({ id: z.uuid() });
 
 /** Sign-in, the caller's profile and tokens, and the people/groups directory. */
 export function registerIdentityRoutes(app: FastifyInstance, deps: Deps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const secure = deps.config.PORTICO_SECURE_COOKIES ?? deps.config.PORTICO_PUBLIC_URL?.startsWith("https://") ?? false;
 
   r.post(
     "/api/v1/auth/login",
@@ -38,12 +39,14 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: Deps): void {
         tags: ["auth"],
         summary: "Sign in with email and password",
         body: ZLoginRequest,
-        response: { 200: ZLoginResponse, 400: ZErrorEnvelope, 401: ZErrorEnvelope, 429: ZErrorEnvelope },
+        description: "Opens a session, or answers with a pending second step (`mfa`) when two-step verification is due.",
+        response: { 200: z.union([ZLoginResponse, ZMfaChallenge]), 400: ZErrorEnvelope, 401: ZErrorEnvelope, 403: ZErrorEnvelope, 429: ZErrorEnvelope },
       },
     },
     async (req, reply) => {
       const s = await identity.login(deps, req.body, req.ip ?? null, req.headers["user-agent"] ?? null);
-      reply.setCookie(SESSION_COOKIE, s.sessionToken, { path: "/", httpOnly: true, sameSite: "lax", secure, expires: s.expiresAt });
+      if ("mfa" in s) return s;
+      setSessionCookie(reply, deps, s);
       return { user: s.me, csrfToken: s.csrfToken };
     },
   );

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import type {
   TCreateTokenRequest,
@@ -9,12 +8,17 @@ import type {
   ZUpdateGroupRequest,
   ZUpdateUserRequest,
 } from "../../../contracts/identity";
+import type { TMfaChallenge } from "../../../contracts/sso";
 import type { Actor, Deps } from "../../deps";
 import { withTx } from "../../platform/db/db";
 import type { Principal, PrincipalResolver } from "../../platform/http/auth";
 import { AppError, invalidField, notFound } from "../../platform/http/errors";
 import * as repo from "./identity.repo";
-import { hashPassword, verifyPassword } from "./password";
+import { checkPassword } from "./ldap.service";
+import { findPolicy } from "./mfa.repo";
+import { secondStepFor } from "./mfa.service";
+import { hashPassword } from "./password";
+import { type OpenedSession, openSession } from "./session.service";
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from "./tokens";
 
 const WINDOW_MINUTES = 15;
@@ -35,13 +39,12 @@ export async function getMe(deps: Deps, userId: string): Promise<TMe> {
   };
 }
 
-/** Checks email and password (throttled per account and per address) and opens a session. */
-export async function login(
-  deps: Deps,
-  input: TLoginRequest,
-  ip: string | null,
-  userAgent: string | null,
-): Promise<{ sessionToken: string; csrfToken: string; me: TMe; expiresAt: Date }> {
+/**
+ * First sign-in step: checks email and password (throttled per account and per address; against the
+ * person's LDAP directory when they come from one). Opens a session, or — when the person has TOTP on,
+ * or their organization requires it and they have none yet — answers with a pending second step.
+ */
+export async function login(deps: Deps, input: TLoginRequest, ip: string | null, userAgent: string | null): Promise<OpenedSession | TMfaChallenge> {
   const cfg = deps.config;
   const emailKey = `email:${input.email.toLowerCase()}`;
   const ipKey = `ip:${ip ?? "unknown"}`;
@@ -53,9 +56,9 @@ export async function login(
       throw new AppError("TOO_MANY_LOGIN_ATTEMPTS", "Too many failed sign-ins; try again later", undefined, { "retry-after": String(retry) });
     }
   }
-  const user = await repo.findUserForLogin(deps.db, input.email);
-  const ok = await verifyPassword(user?.active ? user.password_hash : null, input.password);
-  if (!user || !ok) {
+  const checked = await checkPassword(deps, input.email, input.password);
+  const user = checked.user;
+  if (!user || !checked.ok) {
     await withTx(deps.db, async (tx) => {
       await repo.recordFailure(tx, emailKey, cfg.PORTICO_LOGIN_MAX_FAILURES, WINDOW_MINUTES, cfg.PORTICO_LOGIN_LOCK_MINUTES);
       await repo.recordFailure(tx, ipKey, cfg.PORTICO_LOGIN_MAX_FAILURES * 5, WINDOW_MINUTES, cfg.PORTICO_LOGIN_LOCK_MINUTES);
@@ -65,29 +68,32 @@ export async function login(
         action: "auth.login_failed",
         entityType: "user",
         entityId: user?.id ?? null,
-        data: { email: input.email.toLowerCase().slice(0, 320) },
+        data: { email: input.email.toLowerCase().slice(0, 320), method: checked.method, ...(checked.reason ? { reason: checked.reason } : {}) },
         ip,
       });
     });
-    throw new AppError("UNAUTHENTICATED", "Wrong email or password");
+    throw new AppError(
+      "UNAUTHENTICATED",
+      checked.reason === "directory_unreachable" ? "The directory could not be reached; try again shortly" : "Wrong email or password",
+    );
   }
-  const sessionToken = newSecret();
-  const csrfToken = randomBytes(24).toString("base64url");
-  const expiresAt = new Date(now + cfg.PORTICO_SESSION_HOURS * 3600_000);
-  await withTx(deps.db, async (tx) => {
-    await repo.insertSession(tx, {
-      tokenHash: hashSecret(sessionToken),
-      userId: user.id,
+  await repo.clearThrottle(deps.db, emailKey);
+  // Password sign-in switched off: only admins keep it, as the break-glass path (with their second factor).
+  if (checked.method === "password" && user.role !== "admin" && !(await findPolicy(deps.db, user.organization_id)).local_login_enabled) {
+    await repo.insertAudit(deps.db, {
       organizationId: user.organization_id,
-      csrfToken,
+      actorId: user.id,
+      action: "auth.login_failed",
+      entityType: "user",
+      entityId: user.id,
+      data: { method: "password", reason: "local_login_disabled" },
       ip,
-      userAgent,
-      expiresAt,
     });
-    await repo.clearThrottle(tx, emailKey);
-    await repo.insertAudit(tx, { organizationId: user.organization_id, actorId: user.id, action: "auth.login", entityType: "user", entityId: user.id, ip });
-  });
-  return { sessionToken, csrfToken, me: await getMe(deps, user.id), expiresAt };
+    throw new AppError("FORBIDDEN", "Password sign-in is switched off for your organization; use single sign-on");
+  }
+  const second = await secondStepFor(deps, user, checked.method, ip);
+  if (second) return second;
+  return openSession(deps, user, { ip, userAgent, method: checked.method });
 }
 
 /** Ends the caller's session. */

@@ -15,6 +15,7 @@ import * as m_sla from "./migrations/20261125071000-create-sla";
 import * as mCmdbSearch from "./migrations/20261125073000-tune-cmdb-search";
 import * as mAssets from "./migrations/20261125074000-create-assets";
 import * as m_searchRecency from "./migrations/20261125071000-create-search-recency-indexes";
+import * as mSso from "./migrations/20261125071100-create-sso";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   "20261125073000-tune-cmdb-search": mCmdbSearch,
   "20261125074000-create-assets": mAssets,
   "20261125071000-create-search-recency-indexes": m_searchRecency,
+  "20261125071100-create-sso": mSso,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import type { TLoginRequest, TMe } from "../../../contracts/identity";
+import type { TMfaChallenge } from "../../../contracts/sso";
 import { api, setCsrfToken, setUnauthenticatedHandler } from "./api";
 
 export type AuthState =
@@ -10,13 +11,16 @@ export type AuthState =
 
 interface AuthContextValue {
   state: AuthState;
-  signIn(input: TLoginRequest): Promise<TMe>;
+  /** First step: a session, or a pending second step (two-step verification). */
+  signIn(input: TLoginRequest): Promise<TMe | TMfaChallenge>;
+  /** Takes a session opened by a later step (second factor, enrolment). */
+  acceptSession(s: SessionResponse): void;
   signOut(): Promise<void>;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
-interface SessionResponse {
+export interface SessionResponse {
   user: TMe;
   csrfToken: string;
 }
@@ -49,12 +53,20 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => setUnauthenticatedHandler(null);
   }, [queryClient]);
 
-  const signIn = useCallback(async (input: TLoginRequest) => {
-    const s = await api<SessionResponse>("POST", "/api/v1/auth/login", { body: input, quiet401: true });
+  const acceptSession = useCallback((s: SessionResponse) => {
     setCsrfToken(s.csrfToken);
     setState({ status: "signedIn", user: s.user });
-    return s.user;
   }, []);
+
+  const signIn = useCallback(
+    async (input: TLoginRequest) => {
+      const s = await api<SessionResponse | TMfaChallenge>("POST", "/api/v1/auth/login", { body: input, quiet401: true });
+      if ("mfa" in s) return s;
+      acceptSession(s);
+      return s.user;
+    },
+    [acceptSession],
+  );
 
   const signOut = useCallback(async () => {
     try {
@@ -67,7 +79,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setState({ status: "signedOut", user: null, reason: "signedOut" });
   }, [queryClient]);
 
-  const value = useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
+  const value = useMemo(() => ({ state, signIn, acceptSession, signOut }), [state, signIn, acceptSession, signOut]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -1,6 +1,8 @@
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
 import type { AuthState } from "./auth";
 import { SignInPage } from "../features/auth/sign-in.page";
+import { SecurityPage } from "../features/sso/security.page";
+import { SsoAdminPage } from "../features/sso/sso-admin.page";
 import { IncidentDetailPage } from "../features/incidents/detail/incident-detail.page";
 import { NewIncidentPage } from "../features/incidents/new/new-incident.page";
 import { QueuePage } from "../features/incidents/queue/queue.page";
@@ -79,6 +81,8 @@ const knowledgeRoute = createRoute({
 });
 const newArticleRoute = createRoute({ getParentRoute: () => agentRoute, path: "/knowledge/new", component: NewArticlePage });
 const articleRoute = createRoute({ getParentRoute: () => agentRoute, path: "/knowledge/$articleId", component: ArticlePage });
+const securityRoute = createRoute({ getParentRoute: () => agentRoute, path: "/account/security", component: SecurityPage });
+const ssoAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/sso", component: SsoAdminPage });
 
 // One line per route: practices add theirs here.
 // biome-ignore format: one route per line, so practices built side by side merge cleanly
@@ -98,6 +102,8 @@ const agentChildren = [
   knowledgeRoute,
   newArticleRoute,
   articleRoute,
+  securityRoute,
+  ssoAdminRoute,
 ];
 
 const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren)]);

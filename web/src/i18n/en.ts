@@ -5,6 +5,8 @@ import { mail } from "../features/mail/mail.en";
 import { assets } from "../features/assets/assets.en";
 import { deskWorkEn } from "../features/desk-work/desk-work.en";
 import { knowledgeEn, searchEn } from "../features/knowledge/knowledge.en";
+import { sso } from "../features/sso/sso.en";
+
 export const en = {
   app: {
     name: "Portico",
@@ -27,6 +29,7 @@ export const en = {
     failed: "Sign-in failed",
     sessionEnded: "Your session has ended. Sign in again to continue.",
     signOut: "Sign out",
+    security: "Security",
     signedOut: "You are signed out.",
   },
   nav: {
@@ -39,6 +42,7 @@ export const en = {
     knownErrors: "Known errors",
     assets: "Assets",
     knowledge: "Knowledge",
+    sso: "Single sign-on",
   },
   shell: {
     mainNav: "Main navigation",
@@ -338,6 +342,7 @@ export const en = {
   deskWork: deskWorkEn,
   knowledge: knowledgeEn,
   search: searchEn,
+  sso,
 } as const;
 
 export type Resources = typeof en;

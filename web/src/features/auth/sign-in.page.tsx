@@ -1,20 +1,67 @@
-import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Box, Button, Center, Divider, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { IconKey } from "@tabler/icons-react";
+import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ZLoginRequest } from "../../../../contracts/identity";
-import { ApiError } from "../../app/api";
-import { useAuth } from "../../app/auth";
+import type { TMfaChallenge } from "../../../../contracts/sso";
+import { ApiError, api } from "../../app/api";
+import { type SessionResponse, useAuth } from "../../app/auth";
 import { useDocumentTitle } from "../../app/page";
+import { MfaSetupForm, MfaVerifyForm, RecoveryCodesPanel, SsoErrorAlert } from "../sso/mfa-components";
 
-/** Email + password sign-in; afterwards goes back where the person was heading (or the queue). */
+type Step =
+  | { kind: "password" }
+  | { kind: "verify"; challenge: TMfaChallenge }
+  | { kind: "enrol"; challenge: TMfaChallenge; setup: { secret: string; otpauthUri: string } }
+  | { kind: "codes"; codes: string[]; session: SessionResponse };
+
+/** Where to go after signing in: ?redirect= (same-site paths only). */
+function redirectTarget(): string {
+  const r = new URLSearchParams(window.location.search).get("redirect");
+  return r && /^\/(?![/\\])/.test(r) ? r : "/";
+}
+
+/** "Sign in with …" buttons for the organization's identity providers. */
+function SsoButtons() {
+  const { t } = useTranslation();
+  const providers = useQuery({
+    queryKey: ["sso-providers"],
+    queryFn: () => api<{ items: { slug: string; name: string; startUrl: string }[] }>("GET", "/api/v1/auth/sso-providers", { quiet401: true }),
+    staleTime: 60_000,
+  });
+  const items = providers.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <Stack gap="xs">
+      {items.map((p) => (
+        <Button
+          key={p.slug}
+          component="a"
+          href={`${p.startUrl}?returnTo=${encodeURIComponent(redirectTarget())}`}
+          variant="default"
+          fullWidth
+          leftSection={<IconKey size={16} aria-hidden />}
+        >
+          {t("sso.signInWith", { name: p.name })}
+        </Button>
+      ))}
+      <Divider label={t("sso.or")} labelPosition="center" my={4} />
+    </Stack>
+  );
+}
+
+/** Sign-in: SSO buttons, email + password, then the second step when two-step verification is due. */
 export function SignInPage() {
   const { t } = useTranslation();
-  const { state, signIn } = useAuth();
+  const { state, signIn, acceptSession } = useAuth();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [pending, setPending] = useState(false);
+  const [step, setStep] = useState<Step>({ kind: "password" });
+  const [ssoError] = useState(() => new URLSearchParams(window.location.search).get("ssoError"));
   useDocumentTitle(t("auth.title"));
 
   async function onSubmit(e: FormEvent) {
@@ -30,8 +77,20 @@ export function SignInPage() {
     setFieldErrors({});
     setPending(true);
     try {
-      // The sign-in route's guard sends the person on (to ?redirect= or the queue).
-      await signIn(parsed.data);
+      // With a session, the sign-in route's guard sends the person on (to ?redirect= or the queue).
+      const r = await signIn(parsed.data);
+      if ("mfa" in r) {
+        setPassword("");
+        setPending(false);
+        if (r.mfa === "verify") setStep({ kind: "verify", challenge: r });
+        else {
+          const setup = await api<{ secret: string; otpauthUri: string }>("POST", "/api/v1/auth/mfa/setup", {
+            body: { challengeToken: r.challengeToken },
+            quiet401: true,
+          });
+          setStep({ kind: "enrol", challenge: r, setup });
+        }
+      }
     } catch (err) {
       setPending(false);
       if (err instanceof ApiError) {
@@ -40,6 +99,11 @@ export function SignInPage() {
       } else setError(t("errors.generic"));
     }
   }
+
+  const back = () => {
+    setStep({ kind: "password" });
+    setPending(false);
+  };
 
   const notice =
     state.status === "signedOut" && state.reason === "expired"
@@ -50,56 +114,91 @@ export function SignInPage() {
 
   return (
     <Center component="main" mih="100dvh" p="md" bg="gray.1">
-      <Box w="100%" maw={400}>
+      <Box w="100%" maw={step.kind === "enrol" ? 480 : 400}>
         <Stack gap="xs" mb="lg" align="center">
           <Text fw={800} fz={28} c="blue.9" aria-hidden>
             {t("app.name")}
           </Text>
           <Title order={1} fz="h3">
-            {t("auth.heading")}
+            {step.kind === "enrol" ? t("sso.mfa.enrolHeading") : t("auth.heading")}
           </Title>
-          <Text c="dimmed" size="sm">
-            {t("auth.intro")}
-          </Text>
+          {step.kind === "password" && (
+            <Text c="dimmed" size="sm">
+              {t("auth.intro")}
+            </Text>
+          )}
         </Stack>
         <Paper withBorder shadow="sm" p="lg" radius="md">
-          <form onSubmit={onSubmit} noValidate>
+          {step.kind === "verify" && (
+            <MfaVerifyForm
+              onBack={back}
+              onSubmit={async (v) => {
+                const s = await api<SessionResponse>("POST", "/api/v1/auth/mfa/verify", {
+                  body: { challengeToken: step.challenge.challengeToken, ...v },
+                  quiet401: true,
+                });
+                acceptSession(s);
+              }}
+            />
+          )}
+          {step.kind === "enrol" && (
+            <MfaSetupForm
+              setup={step.setup}
+              intro={t("sso.mfa.enrolIntro")}
+              submitLabel={t("sso.mfa.confirm")}
+              onConfirm={async (code) => {
+                const r = await api<SessionResponse & { recoveryCodes: string[] }>("POST", "/api/v1/auth/mfa/activate", {
+                  body: { challengeToken: step.challenge.challengeToken, code },
+                  quiet401: true,
+                });
+                setStep({ kind: "codes", codes: r.recoveryCodes, session: { user: r.user, csrfToken: r.csrfToken } });
+              }}
+            />
+          )}
+          {step.kind === "codes" && <RecoveryCodesPanel codes={step.codes} onDone={() => acceptSession(step.session)} />}
+          {step.kind === "password" && (
             <Stack>
-              {notice && !error && (
-                <Alert color="blue" variant="light">
-                  {notice}
-                </Alert>
-              )}
-              {error && (
-                <Alert color="red" variant="light" title={t("auth.failed")} role="alert">
-                  {error}
-                </Alert>
-              )}
-              <TextInput
-                label={t("auth.email")}
-                type="email"
-                autoComplete="username"
-                required
-                value={email}
-                onChange={(e) => setEmail(e.currentTarget.value)}
-                error={fieldErrors.email}
-                data-autofocus
-                autoFocus
-              />
-              <PasswordInput
-                label={t("auth.password")}
-                autoComplete="current-password"
-                required
-                value={password}
-                onChange={(e) => setPassword(e.currentTarget.value)}
-                error={fieldErrors.password}
-                visibilityToggleButtonProps={{ "aria-label": t("auth.togglePassword") }}
-              />
-              <Button type="submit" loading={pending} fullWidth>
-                {t("auth.submit")}
-              </Button>
+              {ssoError && !error && <SsoErrorAlert code={ssoError} />}
+              <SsoButtons />
+              <form onSubmit={onSubmit} noValidate>
+                <Stack>
+                  {notice && !error && !ssoError && (
+                    <Alert color="blue" variant="light">
+                      {notice}
+                    </Alert>
+                  )}
+                  {error && (
+                    <Alert color="red" variant="light" title={t("auth.failed")} role="alert">
+                      {error}
+                    </Alert>
+                  )}
+                  <TextInput
+                    label={t("auth.email")}
+                    type="email"
+                    autoComplete="username"
+                    required
+                    value={email}
+                    onChange={(e) => setEmail(e.currentTarget.value)}
+                    error={fieldErrors.email}
+                    data-autofocus
+                    autoFocus
+                  />
+                  <PasswordInput
+                    label={t("auth.password")}
+                    autoComplete="current-password"
+                    required
+                    value={password}
+                    onChange={(e) => setPassword(e.currentTarget.value)}
+                    error={fieldErrors.password}
+                    visibilityToggleButtonProps={{ "aria-label": t("auth.togglePassword") }}
+                  />
+                  <Button type="submit" loading={pending} fullWidth>
+                    {t("auth.submit")}
+                  </Button>
+                </Stack>
+              </form>
             </Stack>
-          </form>
+          )}
         </Paper>
       </Box>
     </Center>

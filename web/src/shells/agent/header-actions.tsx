@@ -1,5 +1,5 @@
 import { ActionIcon, Avatar, Button, Kbd, Menu, Text, Tooltip } from "@mantine/core";
-import { IconBell, IconLogout, IconPlus } from "@tabler/icons-react";
+import { IconBell, IconLogout, IconPlus, IconShieldLock } from "@tabler/icons-react";
 import { Link } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -64,6 +64,9 @@ export function UserMenu() {
           <Menu.Divider />
           <Menu.Item leftSection={<IconBell size={16} aria-hidden />} onClick={() => setPrefsOpen(true)}>
             {t("mail.prefs.menu")}
+          </Menu.Item>
+          <Menu.Item component={Link} to="/account/security" leftSection={<IconShieldLock size={16} aria-hidden />}>
+            {t("auth.security")}
           </Menu.Item>
           <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void signOut()}>
             {t("auth.signOut")}

@@ -4,6 +4,7 @@ import { IconBook2, IconBug } from "@tabler/icons-react";
 import { IconMail } from "@tabler/icons-react";
 import { IconDeviceLaptop } from "@tabler/icons-react";
 import { IconBook2 } from "@tabler/icons-react";
+import { IconShieldLock } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
@@ -27,4 +28,5 @@ export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/admin/mail", labelKey: "nav.mail", icon: IconMail, adminOnly: true },
   { to: "/assets", labelKey: "nav.assets", icon: IconDeviceLaptop },
   { to: "/knowledge", labelKey: "nav.knowledge", icon: IconBook2 },
+  { to: "/admin/sso", labelKey: "nav.sso", icon: IconShieldLock, adminOnly: true },
 ];
