@@ -144,7 +144,6 @@ declare module "../../platform/db/schema" {
     external_identities: ExternalIdentitiesTable;
   }
   interface UsersTable {
-    manager_id: string | null;
     external_id: string | null;
     department: string | null;
     phone: string | null;

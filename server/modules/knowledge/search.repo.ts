@@ -46,7 +46,9 @@ async function commonLexemes(db: DbOrTx, table: string): Promise<Map<string, num
     from pg_stats where schemaname = current_schema() and tablename = ${table} and attname = 'search'`.execute(db);
   const freq = new Map<string, number>();
   const row = r.rows[0];
-  if (row?.elems && row.freqs) row.elems.forEach((lex, i) => freq.set(lex, Number(row.freqs?.[i] ?? 0)));
+  if (row?.elems && row.freqs) {
+    for (const [i, lex] of row.elems.entries()) freq.set(lex, Number(row.freqs[i] ?? 0));
+  }
   statsCache.set(table, { at: Date.now(), freq });
   return freq;
 }

@@ -3,7 +3,6 @@ import { IconTopologyStar3 } from "@tabler/icons-react";
 import { IconBook2, IconBug } from "@tabler/icons-react";
 import { IconMail } from "@tabler/icons-react";
 import { IconDeviceLaptop } from "@tabler/icons-react";
-import { IconBook2 } from "@tabler/icons-react";
 import { IconShieldLock } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
