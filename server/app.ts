@@ -23,6 +23,8 @@ import { registerSearchRoutes } from "./modules/knowledge/search.routes";
 import { registerProblemRoutes } from "./modules/problems/problem.routes";
 import { registerMajorIncidentRoutes } from "./modules/major-incidents/major.routes";
 import { registerTimeRoutes } from "./modules/time-tracking/time.routes";
+import { registerChangeRoutes } from "./modules/changes/change.routes";
+import { registerChangeCalendarRoutes } from "./modules/changes/change-calendar.routes";
 import { registerReferenceRoutes } from "./modules/reference/reference.routes";
 import { slaBreachSweepJob, slaRecomputeCalendarJob, slaResyncJob, slaThresholdJob } from "./modules/sla/sla.jobs";
 import { registerSlaRoutes } from "./modules/sla/sla.routes";
@@ -90,6 +92,8 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerApprovalRoutes(app, deps);
   registerDeskRoutes(app, deps);
   registerAssetRoutes(app, deps);
+  registerChangeRoutes(app, deps);
+  registerChangeCalendarRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

@@ -10,6 +10,7 @@ import { seedKnowledge } from "../modules/knowledge/knowledge.seed";
 import { seedCmdb } from "../modules/cmdb/cmdb.seed";
 import { seedProblems } from "../modules/problems/problem.seed";
 import { seedEmail } from "../modules/email-in/email-in.seed";
+import { seedChanges } from "../modules/changes/change.seed";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_LOGINS = [
@@ -250,6 +251,8 @@ export async function seedDemo(deps: Deps): Promise<void> {
   await seedProblems(deps, { agent: alice, requester: dave, services: ids.s });
   await seedSla(deps, actor("admin", "admin", [ids.g.desk]), { escalationGroupId: ids.g.desk });
   await seedEmail(deps, { orgId, groupId: ids.g.desk });
+  const problem = await seedProblems(deps, { agent: alice, requester: dave, services: ids.s });
+  await seedChanges(deps, { admin: actor("admin", "admin"), requester: alice, approvers: [bob, actor("grace", "agent")], services: ids.s, problem });
 
   // A second customer organization, to show that organizations never see each other's records.
   const globex = await insertOrganization(deps.db, { name: "Globex", slug: "globex" });

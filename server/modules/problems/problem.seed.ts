@@ -4,7 +4,7 @@ import { recordKnownError } from "./known-error.service";
 import { createProblem, transitionProblem, updateProblem } from "./problem.service";
 
 /** Demo problems: one under analysis with linked incidents and a known error, and a cluster of similar VPN incidents as a candidate. */
-export async function seedProblems(deps: Deps, ctx: { agent: Actor; requester: Actor; services: Record<string, string> }): Promise<void> {
+export async function seedProblems(deps: Deps, ctx: { agent: Actor; requester: Actor; services: Record<string, string> }): Promise<string> {
   const inc = async (by: Actor, title: string, service: string) =>
     (
       (await createIncident(deps, by, { title, description: "", impact: "medium", urgency: "medium", serviceId: ctx.services[service] }, { via: "session" }))
@@ -38,4 +38,5 @@ export async function seedProblems(deps: Deps, ctx: { agent: Actor; requester: A
     symptoms: "Mail stays in the outbox; no bounce message.",
     published: true,
   });
+  return number;
 }

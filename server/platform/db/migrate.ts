@@ -16,6 +16,7 @@ import * as mCmdbSearch from "./migrations/20261125073000-tune-cmdb-search";
 import * as mAssets from "./migrations/20261125074000-create-assets";
 import * as m_searchRecency from "./migrations/20261125071000-create-search-recency-indexes";
 import * as mSso from "./migrations/20261125071100-create-sso";
+import * as mChanges from "./migrations/20261125080000-create-changes";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   "20261125074000-create-assets": mAssets,
   "20261125071000-create-search-recency-indexes": m_searchRecency,
   "20261125071100-create-sso": mSso,
+  "20261125080000-create-changes": mChanges,
 };
 
 class StaticProvider implements MigrationProvider {

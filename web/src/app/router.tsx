@@ -15,6 +15,10 @@ import { KnownErrorsPage } from "../features/problems/known-errors.page";
 import { ProblemDetailPage } from "../features/problems/problem-detail.page";
 import { ProblemsListPage } from "../features/problems/problems-list.page";
 import { ContractsPage } from "../features/desk-work/contracts.page";
+import { ChangeCalendarPage } from "../features/changes/change-calendar.page";
+import { ChangeDetailPage } from "../features/changes/change-detail.page";
+import { ChangesListPage } from "../features/changes/changes-list.page";
+import { NewChangePage } from "../features/changes/new-change.page";
 import { NotFoundPage } from "../shells/agent/not-found.page";
 import { CiDetailPage } from "../features/cmdb/ci-detail.page";
 import { CmdbListPage, parseCmdbSearch } from "../features/cmdb/cmdb-list.page";
@@ -71,6 +75,10 @@ const assetsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/asse
 const problemsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/problems", component: ProblemsListPage });
 const problemRoute = createRoute({ getParentRoute: () => agentRoute, path: "/problems/$problemId", component: ProblemDetailPage });
 const knownErrorsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/known-errors", component: KnownErrorsPage });
+const changesRoute = createRoute({ getParentRoute: () => agentRoute, path: "/changes", component: ChangesListPage });
+const newChangeRoute = createRoute({ getParentRoute: () => agentRoute, path: "/changes/new", component: NewChangePage });
+const changeRoute = createRoute({ getParentRoute: () => agentRoute, path: "/changes/$changeId", component: ChangeDetailPage });
+const changeCalendarRoute = createRoute({ getParentRoute: () => agentRoute, path: "/change-calendar", component: ChangeCalendarPage });
 
 const mailAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/mail", validateSearch: parseMailSearch, component: MailAdminPage });
 const knowledgeRoute = createRoute({
@@ -104,6 +112,10 @@ const agentChildren = [
   articleRoute,
   securityRoute,
   ssoAdminRoute,
+  changesRoute,
+  newChangeRoute,
+  changeRoute,
+  changeCalendarRoute,
 ];
 
 const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren)]);

@@ -7,6 +7,7 @@ import { deskWorkEn } from "../features/desk-work/desk-work.en";
 import { knowledgeEn, searchEn } from "../features/knowledge/knowledge.en";
 import { sso } from "../features/sso/sso.en";
 
+import { changesEn } from "../features/changes/changes.en";
 export const en = {
   app: {
     name: "Portico",
@@ -43,6 +44,8 @@ export const en = {
     assets: "Assets",
     knowledge: "Knowledge",
     sso: "Single sign-on",
+    changes: "Changes",
+    changeCalendar: "Change calendar",
   },
   shell: {
     mainNav: "Main navigation",
@@ -343,6 +346,7 @@ export const en = {
   knowledge: knowledgeEn,
   search: searchEn,
   sso,
+  changes: changesEn,
 } as const;
 
 export type Resources = typeof en;

@@ -4,6 +4,7 @@ import { IconBook2, IconBug } from "@tabler/icons-react";
 import { IconMail } from "@tabler/icons-react";
 import { IconDeviceLaptop } from "@tabler/icons-react";
 import { IconShieldLock } from "@tabler/icons-react";
+import { IconCalendarEvent, IconGitPullRequest } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
@@ -28,4 +29,6 @@ export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/assets", labelKey: "nav.assets", icon: IconDeviceLaptop },
   { to: "/knowledge", labelKey: "nav.knowledge", icon: IconBook2 },
   { to: "/admin/sso", labelKey: "nav.sso", icon: IconShieldLock, adminOnly: true },
+  { to: "/changes", labelKey: "nav.changes", icon: IconGitPullRequest },
+  { to: "/change-calendar", labelKey: "nav.changeCalendar", icon: IconCalendarEvent },
 ];
