@@ -1,0 +1,145 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadConfig } from "../server/platform/config";
+import { type Running, startRoles } from "../server/runtime";
+import type { Actor } from "../server/deps";
+import { createRelationshipIn } from "../server/modules/cmdb/cmdb-graph.service";
+import { createCiIn } from "../server/modules/cmdb/cmdb.service";
+import { createIncident } from "../server/modules/incidents/incident.service";
+import { createGroup, createOrg, createUser, TEST_PASSWORD } from "../server/test/factories";
+import { closeTestApp, testDeps, uniq } from "../server/test/harness";
+
+// The CMDB in a real browser: an agent links an affected CI to an incident with the typeahead, sees the
+// business service it breaks, opens the CI and finds its relationships, the incident and the service map.
+
+const CHROMIUM = process.env.PORTICO_CHROMIUM ?? "/usr/bin/chromium";
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) {
+  if (process.env.PORTICO_REQUIRE_E2E === "1") throw new Error(`PORTICO_REQUIRE_E2E=1 but ${CHROMIUM} does not exist (apt-get install chromium)`);
+  console.warn(`[e2e] skipping browser tests: ${CHROMIUM} not found (apt-get install chromium, or set PORTICO_CHROMIUM)`);
+}
+
+/** Waits (up to 15 s) for a value in the page to reach the expected one. */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+function newestMtime(p: string): number {
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(0, ...fs.readdirSync(p).map((e) => newestMtime(path.join(p, e))));
+}
+
+/** The built SPA: web/dist when it is fresh, otherwise a private build (so parallel runs never race on web/dist). */
+function webDist(): { dir: string; cleanup: boolean } {
+  const dist = path.join(ROOT, "web/dist");
+  const index = path.join(dist, "index.html");
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, "web/src")),
+    newestMtime(path.join(ROOT, "web/index.html")),
+    newestMtime(path.join(ROOT, "vite.config.ts")),
+  );
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return { dir: dist, cleanup: false };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-e2e-web-"));
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--outDir", dir, "--emptyOutDir", "--logLevel", "warn"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  return { dir, cleanup: true };
+}
+
+describe.skipIf(!hasChromium)("CMDB in a browser", () => {
+  let running: Running;
+  let browser: Browser;
+  let page: Page;
+  let baseUrl = "";
+  let dist: { dir: string; cleanup: boolean } | null = null;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    dist = webDist();
+    const url = inject("databaseUrl");
+    const config = loadConfig({ ...process.env, DATABASE_URL: url, PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never });
+    running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
+    const address = running.app?.server.address() as AddressInfo;
+    baseUrl = `http://127.0.0.1:${address.port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+    page.on("pageerror", (err) => consoleErrors.push(`pageerror: ${err.message}`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+    await closeTestApp();
+    if (dist?.cleanup) fs.rmSync(dist.dir, { recursive: true, force: true });
+  });
+
+  it("links a CI to an incident with the typeahead and follows it to the CI's page and map", async () => {
+    const deps = testDeps();
+    const org = await createOrg(deps);
+    const group = await createGroup(deps, org.id, `Desk ${uniq()}`);
+    const agent = await createUser(deps, org.id, "agent", { name: `Carla Cmdb ${uniq()}`, groupIds: [group.id] });
+    const actor: Actor = agent.actor;
+    const tag = uniq();
+    const svc = await createCiIn(deps.db, actor, {
+      class: "business_service",
+      name: `Payroll ${tag}`,
+      description: "",
+      status: "operational",
+      attributes: { criticality: "high" },
+    });
+    const app = await createCiIn(deps.db, actor, { class: "application", name: `paycalc-${tag}`, description: "", status: "operational", attributes: {} });
+    const vm = await createCiIn(deps.db, actor, { class: "virtual_machine", name: `vm-pay-${tag}`, description: "", status: "operational", attributes: {} });
+    await createRelationshipIn(deps.db, actor, { type: "depends_on", sourceId: svc, targetId: app });
+    await createRelationshipIn(deps.db, actor, { type: "runs_on", sourceId: app, targetId: vm });
+    const created = await createIncident(deps, actor, { title: `Payslips fail ${tag}`, description: "", impact: "high", urgency: "high" }, { via: "session" });
+    const number = (created.body as { number: string }).number;
+
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByLabel("Email").fill(agent.email);
+    await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await poll(() => page.getByRole("heading", { level: 1, name: "All open" }).isVisible()).toBe(true);
+
+    await page.goto(`${baseUrl}/incidents/${number}`);
+    const panel = page.getByRole("region", { name: "Configuration items" });
+    await poll(() => panel.getByText("No CIs linked.").isVisible()).toBe(true);
+    await panel.getByRole("combobox", { name: "Add a CI" }).fill(`vm-pay-${tag}`.slice(0, 10));
+    await page.getByRole("option", { name: new RegExp(`vm-pay-${tag}`) }).click();
+    await poll(() => panel.getByRole("link", { name: `vm-pay-${tag}` }).isVisible()).toBe(true);
+    // The business service two hops up is affected.
+    await poll(() => panel.getByRole("link", { name: `Payroll ${tag}` }).isVisible()).toBe(true);
+    const activity = page.getByRole("list", { name: "Activity" });
+    await poll(() => activity.getByText(`linked CI vm-pay-${tag} (Affected)`).isVisible()).toBe(true);
+
+    await panel.getByRole("link", { name: `vm-pay-${tag}` }).click();
+    await poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(`vm-pay-${tag}`);
+    const rels = page.getByRole("region", { name: "Relationships" });
+    await poll(() => rels.getByText("hosts").isVisible()).toBe(true);
+    await poll(() => rels.getByRole("link", { name: `paycalc-${tag}` }).isVisible()).toBe(true);
+    await poll(() => page.getByRole("region", { name: "Open incidents, problems and changes" }).getByRole("link", { name: number }).isVisible()).toBe(true);
+    await poll(() => page.locator("[data-testid=service-map] canvas").count()).toBeGreaterThan(0);
+    await poll(() => page.getByRole("region", { name: "History" }).getByText(`linked to ${number}`).isVisible()).toBe(true);
+    expect(consoleErrors).toEqual([]);
+  });
+});
