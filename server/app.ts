@@ -38,6 +38,8 @@ import { registerApprovalRoutes } from "./modules/approvals/approval.routes";
 import { registerDeskRoutes } from "./modules/desks/desk.routes";
 import { registerAssetRoutes } from "./modules/assets/assets.routes";
 import { renewalNoticesJob } from "./modules/assets/assets.jobs";
+import { registerCatalogRoutes } from "./modules/catalog/catalog.routes";
+import { registerRequestRoutes } from "./modules/requests/request.routes";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
@@ -94,6 +96,8 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerAssetRoutes(app, deps);
   registerChangeRoutes(app, deps);
   registerChangeCalendarRoutes(app, deps);
+  registerCatalogRoutes(app, deps);
+  registerRequestRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

@@ -11,6 +11,7 @@ import { seedCmdb } from "../modules/cmdb/cmdb.seed";
 import { seedProblems } from "../modules/problems/problem.seed";
 import { seedEmail } from "../modules/email-in/email-in.seed";
 import { seedChanges } from "../modules/changes/change.seed";
+import { seedCatalog } from "../modules/catalog/catalog.seed";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_LOGINS = [
@@ -253,6 +254,7 @@ export async function seedDemo(deps: Deps): Promise<void> {
   await seedEmail(deps, { orgId, groupId: ids.g.desk });
   const problem = await seedProblems(deps, { agent: alice, requester: dave, services: ids.s });
   await seedChanges(deps, { admin: actor("admin", "admin"), requester: alice, approvers: [bob, actor("grace", "agent")], services: ids.s, problem });
+  await seedCatalog(deps, { orgId, users: ids.u, groups: ids.g, categories: ids.c });
 
   // A second customer organization, to show that organizations never see each other's records.
   const globex = await insertOrganization(deps.db, { name: "Globex", slug: "globex" });

@@ -17,6 +17,7 @@ import * as mAssets from "./migrations/20261125074000-create-assets";
 import * as m_searchRecency from "./migrations/20261125071000-create-search-recency-indexes";
 import * as mSso from "./migrations/20261125071100-create-sso";
 import * as mChanges from "./migrations/20261125080000-create-changes";
+import * as m006catalog from "./migrations/20261125072000-create-catalog-and-requests";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   "20261125071000-create-search-recency-indexes": m_searchRecency,
   "20261125071100-create-sso": mSso,
   "20261125080000-create-changes": mChanges,
+  "20261125072000-create-catalog-and-requests": m006catalog,
 };
 
 class StaticProvider implements MigrationProvider {
