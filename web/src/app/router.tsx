@@ -24,6 +24,13 @@ import { CiDetailPage } from "../features/cmdb/ci-detail.page";
 import { CmdbListPage, parseCmdbSearch } from "../features/cmdb/cmdb-list.page";
 import { MailAdminPage, parseMailSearch } from "../features/mail/mail-admin.page";
 import { AssetsPage } from "../features/assets/assets.page";
+import { RequestDetailPage, RequestsPage } from "../features/requests/requests.page";
+import { PortalLayout } from "../shells/portal/portal-layout";
+import { PortalHomePage } from "../shells/portal/portal-home.page";
+import { PortalCatalogPage, PortalItemPage } from "../shells/portal/portal-catalog.page";
+import { PortalIncidentPage, PortalRequestPage, PortalRequestsPage } from "../shells/portal/portal-requests.page";
+import { PortalApprovalsPage } from "../shells/portal/portal-approvals.page";
+import { PortalReportPage } from "../shells/portal/portal-report.page";
 
 export interface RouterContext {
   auth: AuthState;
@@ -59,7 +66,9 @@ const agentRoute = createRoute({
 const indexRoute = createRoute({
   getParentRoute: () => agentRoute,
   path: "/",
-  beforeLoad: () => {
+  beforeLoad: ({ context }) => {
+    // Requesters land in the self-service portal; agents keep the workspace.
+    if (context.auth.user?.role === "requester") throw redirect({ to: "/portal" });
     throw redirect({ to: "/incidents", search: DEFAULT_QUEUE_SEARCH });
   },
 });
@@ -71,6 +80,27 @@ const incidentRoute = createRoute({ getParentRoute: () => agentRoute, path: "/in
 const cmdbRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb", validateSearch: parseCmdbSearch, component: CmdbListPage });
 const ciRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb/$ciId", component: CiDetailPage });
 const assetsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/assets", component: AssetsPage });
+const requestsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/requests", component: RequestsPage });
+const requestRoute = createRoute({ getParentRoute: () => agentRoute, path: "/requests/$ref", component: RequestDetailPage });
+
+// The self-service portal: its own shell, the same sign-in guard.
+const portalRoute = createRoute({ getParentRoute: () => rootRoute, path: "/portal", beforeLoad: agentRoute.options.beforeLoad, component: PortalLayout });
+const portalChildren = [
+  createRoute({ getParentRoute: () => portalRoute, path: "/", component: PortalHomePage }),
+  createRoute({ getParentRoute: () => portalRoute, path: "/catalog", component: PortalCatalogPage }),
+  createRoute({ getParentRoute: () => portalRoute, path: "/desks/$slug", component: PortalCatalogPage }),
+  createRoute({ getParentRoute: () => portalRoute, path: "/items/$itemId", component: PortalItemPage }),
+  createRoute({ getParentRoute: () => portalRoute, path: "/requests", component: PortalRequestsPage }),
+  createRoute({
+    getParentRoute: () => portalRoute,
+    path: "/requests/$ref",
+    validateSearch: (s: Record<string, unknown>): { created?: number } => (s.created === 1 || s.created === "1" ? { created: 1 } : {}),
+    component: PortalRequestPage,
+  }),
+  createRoute({ getParentRoute: () => portalRoute, path: "/incidents/$ref", component: PortalIncidentPage }),
+  createRoute({ getParentRoute: () => portalRoute, path: "/report", component: PortalReportPage }),
+  createRoute({ getParentRoute: () => portalRoute, path: "/approvals", component: PortalApprovalsPage }),
+];
 
 const problemsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/problems", component: ProblemsListPage });
 const problemRoute = createRoute({ getParentRoute: () => agentRoute, path: "/problems/$problemId", component: ProblemDetailPage });
@@ -116,9 +146,11 @@ const agentChildren = [
   newChangeRoute,
   changeRoute,
   changeCalendarRoute,
+  requestsRoute,
+  requestRoute,
 ];
 
-const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren)]);
+const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren), portalRoute.addChildren(portalChildren)]);
 
 export const router = createRouter({
   routeTree,

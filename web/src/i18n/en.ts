@@ -8,6 +8,7 @@ import { knowledgeEn, searchEn } from "../features/knowledge/knowledge.en";
 import { sso } from "../features/sso/sso.en";
 
 import { changesEn } from "../features/changes/changes.en";
+import { catalog } from "../features/catalog/catalog.en";
 export const en = {
   app: {
     name: "Portico",
@@ -46,6 +47,7 @@ export const en = {
     sso: "Single sign-on",
     changes: "Changes",
     changeCalendar: "Change calendar",
+    requests: "Requests",
   },
   shell: {
     mainNav: "Main navigation",
@@ -347,6 +349,7 @@ export const en = {
   search: searchEn,
   sso,
   changes: changesEn,
+  catalog,
 } as const;
 
 export type Resources = typeof en;

@@ -5,6 +5,7 @@ import { IconMail } from "@tabler/icons-react";
 import { IconDeviceLaptop } from "@tabler/icons-react";
 import { IconShieldLock } from "@tabler/icons-react";
 import { IconCalendarEvent, IconGitPullRequest } from "@tabler/icons-react";
+import { IconShoppingCart } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
@@ -31,4 +32,5 @@ export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/admin/sso", labelKey: "nav.sso", icon: IconShieldLock, adminOnly: true },
   { to: "/changes", labelKey: "nav.changes", icon: IconGitPullRequest },
   { to: "/change-calendar", labelKey: "nav.changeCalendar", icon: IconCalendarEvent },
+  { to: "/requests", labelKey: "nav.requests", icon: IconShoppingCart },
 ];

@@ -1,0 +1,172 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadConfig } from "../server/platform/config";
+import { type Running, startRoles } from "../server/runtime";
+import { createGroup, createOrg, createUser, setManager, TEST_PASSWORD } from "../server/test/factories";
+import { closeTestApp, testDeps, uniq } from "../server/test/harness";
+
+// The self-service portal in a real browser: a requester orders a laptop, their manager approves it in the
+// portal, an agent works the task in the workspace, and the requester sees the request completed.
+
+const CHROMIUM = process.env.PORTICO_CHROMIUM ?? "/usr/bin/chromium";
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) {
+  if (process.env.PORTICO_REQUIRE_E2E === "1") throw new Error(`PORTICO_REQUIRE_E2E=1 but ${CHROMIUM} does not exist (apt-get install chromium)`);
+  console.warn(`[e2e] skipping browser tests: ${CHROMIUM} not found (apt-get install chromium, or set PORTICO_CHROMIUM)`);
+}
+
+/** Waits (up to 15 s) for a value in the page to reach the expected one. */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+function newestMtime(p: string): number {
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(0, ...fs.readdirSync(p).map((e) => newestMtime(path.join(p, e))));
+}
+
+/** The built SPA: web/dist when it is fresh, otherwise a private build (so parallel runs never race on web/dist). */
+function webDist(): { dir: string; cleanup: boolean } {
+  const dist = path.join(ROOT, "web/dist");
+  const index = path.join(dist, "index.html");
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, "web/src")),
+    newestMtime(path.join(ROOT, "web/index.html")),
+    newestMtime(path.join(ROOT, "vite.config.ts")),
+  );
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return { dir: dist, cleanup: false };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-e2e-web-"));
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--outDir", dir, "--emptyOutDir", "--logLevel", "warn"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  return { dir, cleanup: true };
+}
+
+describe.skipIf(!hasChromium)("ordering a laptop through the portal", () => {
+  let running: Running;
+  let browser: Browser;
+  let baseUrl = "";
+  let dist: { dir: string; cleanup: boolean } | null = null;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    dist = webDist();
+    const url = inject("databaseUrl");
+    const config = loadConfig({ ...process.env, DATABASE_URL: url, PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never });
+    running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
+    const address = running.app?.server.address() as AddressInfo;
+    baseUrl = `http://127.0.0.1:${address.port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+    await closeTestApp();
+    if (dist?.cleanup) fs.rmSync(dist.dir, { recursive: true, force: true });
+  });
+
+  /** A signed-in page of its own (one browser context per person). */
+  async function signIn(email: string, width = 1440): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    page.on("pageerror", (err) => consoleErrors.push(`pageerror: ${err.message}`));
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
+    return page;
+  }
+
+  it("requester orders, manager approves, agent fulfils, requester sees it done", async () => {
+    const deps = testDeps();
+    const org = await createOrg(deps);
+    const group = await createGroup(deps, org.id, `Desk ${uniq()}`);
+    const admin = await createUser(deps, org.id, "admin");
+    const agent = await createUser(deps, org.id, "agent", { name: `Alex Agent ${uniq()}`, groupIds: [group.id] });
+    const manager = await createUser(deps, org.id, "requester", { name: `Mia Manager ${uniq()}` });
+    const requester = await createUser(deps, org.id, "requester", { name: `Dana Requester ${uniq()}` });
+    await setManager(deps, requester.id, manager.id);
+    const call = async (path: string, body: unknown) => {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(201);
+      return (await res.json()) as { id: string };
+    };
+    const desk = await call("/api/v1/desks", { name: "IT", slug: "it", brandingName: "IT Help" });
+    await call("/api/v1/catalog/items", {
+      deskId: desk.id,
+      name: "New laptop",
+      summary: "A work laptop",
+      icon: "laptop",
+      form: {
+        variables: [
+          {
+            name: "model",
+            label: "Model",
+            type: "choice",
+            required: true,
+            options: [
+              { value: "air", label: "MacBook Air" },
+              { value: "x1", label: "ThinkPad X1" },
+            ],
+          },
+          { name: "reason", label: "Why do you need it?", type: "long_text", required: true },
+        ],
+      },
+      approvals: [{ name: "Manager approval", approvers: [{ kind: "manager" }], rule: "any" }],
+      fulfilment: [{ title: "Prepare the laptop", groupId: group.id }],
+    });
+
+    // The requester lands in the portal, finds the laptop by searching, and orders it.
+    const me = await signIn(requester.email, 390);
+    await poll(() => new URL(me.url()).pathname).toBe("/portal");
+    await me.getByLabel("Search the help center").fill("laptop");
+    await me.getByText("New laptop").first().click();
+    await me.getByRole("button", { name: "Submit request" }).click();
+    // The shared schema refuses the empty form in the browser before anything is sent.
+    await poll(() => me.getByText("Some answers need your attention.").isVisible()).toBe(true);
+    await me.getByLabel(/^Model/).first().click();
+    await me.getByRole("option", { name: "ThinkPad X1" }).click();
+    await me.getByLabel(/^Why do you need it/).fill("My old one will not boot.");
+    await me.getByRole("button", { name: "Submit request" }).click();
+    await poll(() => me.getByText("Awaiting approval").first().isVisible()).toBe(true);
+    const number = (await me.getByText(/^Request REQ\d+ submitted$/).textContent())?.match(/REQ\d+/)?.[0] ?? "";
+    expect(number).toMatch(/^REQ\d{7}$/);
+
+    // The manager approves it from "Approvals" in the portal.
+    const boss = await signIn(manager.email);
+    await boss.getByRole("link", { name: /^Approvals/ }).click();
+    await poll(() => boss.getByText("My old one will not boot.", { exact: false }).isVisible()).toBe(true);
+    await boss.getByRole("button", { name: "Approve" }).click();
+    await poll(() => boss.getByText("Nothing is waiting for your approval.").isVisible()).toBe(true);
+
+    // The agent works the task from the request's page in the workspace.
+    const desk1 = await signIn(agent.email);
+    await desk1.goto(`${baseUrl}/requests/${number}`);
+    await poll(() => desk1.getByText("Prepare the laptop").isVisible()).toBe(true);
+    await desk1.getByRole("button", { name: "Start" }).click();
+    await desk1.getByRole("button", { name: "Complete" }).click();
+    await poll(() => desk1.getByText("Completed").first().isVisible()).toBe(true);
+
+    // The requester sees it done.
+    await me.reload();
+    await poll(() => me.getByText("Completed").first().isVisible()).toBe(true);
+    const row = await deps.db.selectFrom("work_items").select(["state", "closed_at"]).where("number", "=", number).executeTakeFirstOrThrow();
+    expect(row.state).toBe("completed");
+    expect(row.closed_at).not.toBeNull();
+    expect(consoleErrors).toEqual([]);
+  });
+});
