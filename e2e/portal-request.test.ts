@@ -138,7 +138,10 @@ describe.skipIf(!hasChromium)("ordering a laptop through the portal", () => {
     await me.getByRole("button", { name: "Submit request" }).click();
     // The shared schema refuses the empty form in the browser before anything is sent.
     await poll(() => me.getByText("Some answers need your attention.").isVisible()).toBe(true);
-    await me.getByLabel(/^Model/).first().click();
+    await me
+      .getByLabel(/^Model/)
+      .first()
+      .click();
     await me.getByRole("option", { name: "ThinkPad X1" }).click();
     await me.getByLabel(/^Why do you need it/).fill("My old one will not boot.");
     await me.getByRole("button", { name: "Submit request" }).click();
