@@ -25,6 +25,7 @@ import { CmdbListPage, parseCmdbSearch } from "../features/cmdb/cmdb-list.page";
 import { MailAdminPage, parseMailSearch } from "../features/mail/mail-admin.page";
 import { AssetsPage } from "../features/assets/assets.page";
 import { RequestDetailPage, RequestsPage } from "../features/requests/requests.page";
+import { CatalogAdminPage } from "../features/catalog/catalog-admin.page";
 import { PortalLayout } from "../shells/portal/portal-layout";
 import { PortalHomePage } from "../shells/portal/portal-home.page";
 import { PortalCatalogPage, PortalItemPage } from "../shells/portal/portal-catalog.page";
@@ -82,6 +83,7 @@ const ciRoute = createRoute({ getParentRoute: () => agentRoute, path: "/cmdb/$ci
 const assetsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/assets", component: AssetsPage });
 const requestsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/requests", component: RequestsPage });
 const requestRoute = createRoute({ getParentRoute: () => agentRoute, path: "/requests/$ref", component: RequestDetailPage });
+const catalogAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/catalog", component: CatalogAdminPage });
 
 // The self-service portal: its own shell, the same sign-in guard.
 const portalRoute = createRoute({ getParentRoute: () => rootRoute, path: "/portal", beforeLoad: agentRoute.options.beforeLoad, component: PortalLayout });
@@ -148,6 +150,7 @@ const agentChildren = [
   changeCalendarRoute,
   requestsRoute,
   requestRoute,
+  catalogAdminRoute,
 ];
 
 const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren), portalRoute.addChildren(portalChildren)]);

@@ -48,6 +48,7 @@ export const en = {
     changes: "Changes",
     changeCalendar: "Change calendar",
     requests: "Requests",
+    catalogAdmin: "Service catalog",
   },
   shell: {
     mainNav: "Main navigation",

@@ -33,4 +33,5 @@ export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/changes", labelKey: "nav.changes", icon: IconGitPullRequest },
   { to: "/change-calendar", labelKey: "nav.changeCalendar", icon: IconCalendarEvent },
   { to: "/requests", labelKey: "nav.requests", icon: IconShoppingCart },
+  { to: "/admin/catalog", labelKey: "nav.catalogAdmin", icon: IconShoppingCart, adminOnly: true },
 ];
