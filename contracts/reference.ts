@@ -23,6 +23,9 @@ export const ZCreateCategoryRequest = z.object({
   parentId: z.uuid().nullable().optional().describe("Set to make a subcategory"),
 });
 
+/** Columns a queue view may show (number and title always show). */
+export const QUEUE_COLUMNS = ["priority", "state", "assignmentGroup", "assignee", "requester", "updated"] as const;
+
 export const ZSavedViewFilters = z.object({
   state: z.array(z.string()).optional(),
   open: z.enum(["true", "false"]).optional(),
@@ -30,6 +33,11 @@ export const ZSavedViewFilters = z.object({
   assignmentGroupId: z.array(z.string()).optional(),
   assigneeId: z.string().optional(),
   q: z.string().max(200).optional(),
+  /** "true": only major incidents. */
+  major: z.enum(["true", "false"]).optional(),
+  serviceId: z.string().optional(),
+  categoryId: z.string().optional(),
+  requesterId: z.string().optional(),
 });
 export const ZSavedView = z.object({
   id: z.string(),
@@ -39,10 +47,15 @@ export const ZSavedView = z.object({
   /** Built-in views cannot be deleted. */
   builtIn: z.boolean(),
   shared: z.boolean(),
+  /** Whether the caller owns it (and may delete it). */
+  mine: z.boolean().optional(),
+  /** The columns shown, in order; null = the default set. */
+  columns: z.array(z.enum(QUEUE_COLUMNS)).nullable().optional(),
 });
 export const ZCreateSavedViewRequest = z.object({
   name: z.string().trim().min(1).max(100),
   filters: ZSavedViewFilters,
   sort: z.string().max(30).default("-createdAt"),
-  shared: z.boolean().default(false).describe("Visible to every agent of the organization (admins only)"),
+  shared: z.boolean().default(false).describe("Visible to every agent of the organization (any agent may share their own view)"),
+  columns: z.array(z.enum(QUEUE_COLUMNS)).min(1).max(QUEUE_COLUMNS.length).optional().describe("Columns to show, in order"),
 });

@@ -17,6 +17,7 @@ import { createPrincipalResolver } from "./modules/identity/identity.service";
 import { autoCloseJob } from "./modules/incidents/incident.jobs";
 import { registerIncidentRoutes } from "./modules/incidents/incident.routes";
 import { registerDeskWorkRoutes } from "./modules/desk-work/desk-work.routes";
+import { registerMacroRoutes } from "./modules/macros/macro.routes";
 import { knowledgeSweepJob } from "./modules/knowledge/knowledge.jobs";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.routes";
 import { registerSearchRoutes } from "./modules/knowledge/search.routes";
@@ -75,6 +76,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerHealthRoutes(app, deps.db, deps.metrics, opts.isShuttingDown ?? (() => false));
   registerIdentityRoutes(app, deps);
   registerDeskWorkRoutes(app, deps);
+  registerMacroRoutes(app, deps);
   registerMajorIncidentRoutes(app, deps);
   registerTimeRoutes(app, deps);
   registerMfaRoutes(app, deps);

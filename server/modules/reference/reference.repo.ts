@@ -1,3 +1,4 @@
+import "../desk-work/saved-views.tables";
 import type { DbOrTx } from "../../platform/db/db";
 
 export function listServices(db: DbOrTx, orgId: string) {
@@ -37,23 +38,34 @@ export function insertCategory(db: DbOrTx, c: { organizationId: string; name: st
 export function listViews(db: DbOrTx, orgId: string, userId: string) {
   return db
     .selectFrom("saved_views")
-    .select(["id", "name", "filters", "sort", "owner_id"])
+    .select(["id", "name", "filters", "sort", "owner_id", "columns", "shared"])
     .where("organization_id", "=", orgId)
-    .where((eb) => eb.or([eb("owner_id", "=", userId), eb("owner_id", "is", null)]))
+    .where((eb) => eb.or([eb("owner_id", "=", userId), eb("owner_id", "is", null), eb("shared", "=", true)]))
     .orderBy("name")
     .execute();
 }
 
-export function insertView(db: DbOrTx, v: { organizationId: string; ownerId: string | null; name: string; filters: unknown; sort: string }) {
+export function insertView(
+  db: DbOrTx,
+  v: { organizationId: string; ownerId: string | null; name: string; filters: unknown; sort: string; columns?: string[] | null; shared?: boolean },
+) {
   return db
     .insertInto("saved_views")
-    .values({ organization_id: v.organizationId, owner_id: v.ownerId, name: v.name, filters: JSON.stringify(v.filters), sort: v.sort })
-    .returning(["id", "name", "filters", "sort", "owner_id"])
+    .values({
+      organization_id: v.organizationId,
+      owner_id: v.ownerId,
+      name: v.name,
+      filters: JSON.stringify(v.filters),
+      sort: v.sort,
+      columns: v.columns ?? null,
+      shared: v.shared ?? false,
+    })
+    .returning(["id", "name", "filters", "sort", "owner_id", "columns", "shared"])
     .executeTakeFirstOrThrow();
 }
 
 export function findView(db: DbOrTx, orgId: string, id: string) {
-  return db.selectFrom("saved_views").select(["id", "owner_id"]).where("organization_id", "=", orgId).where("id", "=", id).executeTakeFirst();
+  return db.selectFrom("saved_views").select(["id", "owner_id", "shared"]).where("organization_id", "=", orgId).where("id", "=", id).executeTakeFirst();
 }
 
 export async function deleteView(db: DbOrTx, id: string): Promise<void> {

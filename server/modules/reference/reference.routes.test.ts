@@ -172,7 +172,7 @@ describe("saved views", () => {
     const other = await createDesk(deps);
     const r = await http(app, desk.agent).post("/api/v1/views", { name: "My P1s", filters, sort: "priority" });
     expect(r.status).toBe(201);
-    expect(r.body).toEqual({ id: expect.any(String), name: "My P1s", filters, sort: "priority", builtIn: false, shared: false });
+    expect(r.body).toEqual({ id: expect.any(String), name: "My P1s", filters, sort: "priority", builtIn: false, shared: false, mine: true, columns: null });
     const row = await deps.db.selectFrom("saved_views").select(["owner_id", "organization_id"]).where("id", "=", r.body.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ owner_id: desk.agent.id, organization_id: desk.org.id });
     expect(ids((await http(app, desk.agent).get("/api/v1/views")).body.items)).toContain(r.body.id);
@@ -181,19 +181,22 @@ describe("saved views", () => {
     expect(ids((await http(app, other.agent).get("/api/v1/views")).body.items)).not.toContain(r.body.id);
   });
 
-  it("shares a view only when an admin asks (agents get 403)", async () => {
+  it("agents share their own views (with columns and more filters) without an admin", async () => {
     const desk = await createDesk(deps);
     const other = await createDesk(deps);
-    const asAgent = await http(app, desk.agent).post("/api/v1/views", { name: "Team", filters, shared: true });
-    expect(asAgent.status).toBe(403);
-    expect(asAgent.body.error.code).toBe("FORBIDDEN");
-    expect(await deps.db.selectFrom("saved_views").select("id").where("organization_id", "=", desk.org.id).execute()).toEqual([]);
-
-    const shared = await http(app, desk.admin).post("/api/v1/views", { name: "Team", filters, shared: true });
+    const shared = await http(app, desk.agent).post("/api/v1/views", {
+      name: "Team",
+      filters: { ...filters, major: "true" },
+      shared: true,
+      columns: ["priority", "assignee", "updated"],
+    });
     expect(shared.status).toBe(201);
-    expect(shared.body).toMatchObject({ shared: true, builtIn: false, sort: "-createdAt" });
+    expect(shared.body).toMatchObject({ shared: true, mine: true, builtIn: false, sort: "-createdAt", columns: ["priority", "assignee", "updated"] });
+    expect((await http(app, desk.agent).post("/api/v1/views", { name: "Bad", filters, columns: ["salary"] })).status).toBe(400);
+    // A colleague sees it but may not delete it; the owner may.
+    expect((await http(app, desk.agent2).delete(`/api/v1/views/${shared.body.id}`)).status).toBe(403);
     const seen = (await http(app, desk.agent2).get("/api/v1/views")).body.items.find((v: { id: string }) => v.id === shared.body.id);
-    expect(seen).toMatchObject({ name: "Team", shared: true });
+    expect(seen).toMatchObject({ name: "Team", shared: true, mine: false, filters: { major: "true" } });
     expect(ids((await http(app, other.agent).get("/api/v1/views")).body.items)).not.toContain(shared.body.id);
   });
 

@@ -85,27 +85,45 @@ export const BUILT_IN_VIEWS = [
 
 export async function listViews(deps: Deps, actor: Actor) {
   const own = await repo.listViews(deps.db, actor.organizationId, actor.userId);
-  return [...BUILT_IN_VIEWS, ...own.map((v) => ({ id: v.id, name: v.name, filters: v.filters, sort: v.sort, builtIn: false, shared: v.owner_id === null }))];
+  return [...BUILT_IN_VIEWS, ...own.map((v) => presentView(v, actor.userId))];
 }
 
-/** Saves a queue view for oneself (or, for admins, shared with every agent). */
+function presentView(
+  v: { id: string; name: string; filters: Record<string, unknown>; sort: string; owner_id: string | null; columns: string[] | null; shared: boolean },
+  userId: string,
+) {
+  return {
+    id: v.id,
+    name: v.name,
+    filters: v.filters,
+    sort: v.sort,
+    builtIn: false,
+    shared: v.owner_id === null || v.shared,
+    mine: v.owner_id === userId,
+    columns: v.columns as never,
+  };
+}
+
+/** Saves a queue view for oneself, optionally shared with every agent (no administrator needed). */
 export async function createView(deps: Deps, actor: Actor, input: z.infer<typeof ZCreateSavedViewRequest>) {
   if (!(INCIDENT_SORTS as readonly string[]).includes(input.sort)) throw invalidField("body.sort", `must be one of ${INCIDENT_SORTS.join(", ")}`);
-  if (input.shared && actor.role !== "admin") throw new AppError("FORBIDDEN", "Only administrators can share views");
+  // Agents share their own views: the owner stays, so they (or an administrator) can delete it.
   const v = await repo.insertView(deps.db, {
     organizationId: actor.organizationId,
-    ownerId: input.shared ? null : actor.userId,
+    ownerId: actor.userId,
     name: input.name,
     filters: input.filters,
     sort: input.sort,
+    columns: input.columns ?? null,
+    shared: input.shared,
   });
-  return { id: v.id, name: v.name, filters: v.filters, sort: v.sort, builtIn: false, shared: v.owner_id === null };
+  return presentView(v, actor.userId);
 }
 
 export async function deleteView(deps: Deps, actor: Actor, id: string) {
   const v = await repo.findView(deps.db, actor.organizationId, id);
   // Someone else's private view does not exist for the caller.
-  if (!v || (v.owner_id !== null && v.owner_id !== actor.userId)) throw notFound("View");
-  if (v.owner_id !== actor.userId && !(v.owner_id === null && actor.role === "admin")) throw new AppError("FORBIDDEN", "You can delete only your own views");
+  if (!v || (v.owner_id !== null && v.owner_id !== actor.userId && !v.shared)) throw notFound("View");
+  if (v.owner_id !== actor.userId && actor.role !== "admin") throw new AppError("FORBIDDEN", "You can delete only your own views");
   await repo.deleteView(deps.db, id);
 }

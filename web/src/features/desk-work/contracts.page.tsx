@@ -36,7 +36,7 @@ export function ContractsPage() {
               <Group justify="space-between">
                 <Text fw={600}>{c.name}</Text>
                 <Text size="sm" c="dimmed">
-                  {c.startsOn} – {c.endsOn ?? "…"} · {c.monthlyHours} h / month
+                  {c.startsOn} – {c.endsOn ?? "…"} · {t("deskWork.contracts.perMonth", { hours: c.monthlyHours })}
                 </Text>
               </Group>
               {c.current && (

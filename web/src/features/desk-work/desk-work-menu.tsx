@@ -24,7 +24,7 @@ export function DeskWorkMenu({ incident }: { incident: TIncident }) {
       <Menu position="bottom-end" withinPortal>
         <Menu.Target>
           <Button variant="default" leftSection={<IconDots size={16} aria-hidden />}>
-            {t("detail.more", { defaultValue: "More" })}
+            {t("deskWork.more")}
           </Button>
         </Menu.Target>
         <Menu.Dropdown>

@@ -23,6 +23,7 @@ import { LinksPanel } from "./links-panel";
 import { SummaryCard } from "./summary-card";
 import { WatchersPanel } from "./watchers-panel";
 import { DeskWorkMenu } from "../../desk-work/desk-work-menu";
+import { MacroBar } from "../../desk-work/macro-bar";
 import { LinkTreePanel } from "../../desk-work/link-tree-panel";
 import { MajorBanner } from "../../desk-work/major-banner";
 import { TimePanel } from "../../desk-work/time-panel";
@@ -78,6 +79,7 @@ export function IncidentDetailPage() {
       <Group gap="xs" align="flex-start">
         <IncidentActions incident={inc} incidentRef={ref} onReload={reload} />
         {isStaff && <DeskWorkMenu incident={inc} />}
+        {isStaff && <MacroBar incident={inc} />}
       </Group>
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 8 }}>

@@ -1,5 +1,6 @@
 import { INCIDENT_SORTS, INCIDENT_STATES, type IncidentState, OPEN_INCIDENT_STATES } from "../../../../../contracts/incidents";
 import { PRIORITIES, type Priority } from "../../../../../contracts/priority";
+import { QUEUE_COLUMNS } from "../../../../../contracts/reference";
 import type { TSavedView } from "../../reference/reference.api";
 import type { IncidentSort, QueueQuery } from "../incidents.api";
 
@@ -12,6 +13,8 @@ export interface QueueSearch {
   q?: string;
   /** "true": only major incidents. */
   major?: "true";
+  /** Columns shown, comma separated (default: all). */
+  cols?: string;
   sort?: IncidentSort;
   /** The saved view these filters came from (for highlighting; dropped when a filter changes). */
   view?: string;
@@ -38,6 +41,7 @@ export function parseQueueSearch(raw: Record<string, unknown>): QueueSearch {
     assignee: str(raw.assignee),
     q: str(raw.q),
     major: raw.major === "true" || raw.major === true ? "true" : undefined,
+    cols: list(raw.cols, QUEUE_COLUMNS),
     sort: sort && (INCIDENT_SORTS as readonly string[]).includes(sort) ? (sort as IncidentSort) : undefined,
     view: str(raw.view),
   };
@@ -68,13 +72,15 @@ export function viewToSearch(view: TSavedView): QueueSearch {
     group: f.assignmentGroupId?.join(","),
     assignee: f.assigneeId,
     q: f.q,
+    major: f.major,
+    cols: view.columns?.join(","),
     sort: view.sort,
     view: view.id,
   });
 }
 
 /** URL search → a saved view's filters and sort. */
-export function searchToView(s: QueueSearch): Pick<TSavedView, "filters" | "sort"> {
+export function searchToView(s: QueueSearch): Pick<TSavedView, "filters" | "sort" | "columns"> {
   return {
     filters: {
       ...(s.state ? { state: s.state.split(",") } : {}),
@@ -82,7 +88,9 @@ export function searchToView(s: QueueSearch): Pick<TSavedView, "filters" | "sort
       ...(s.group ? { assignmentGroupId: s.group.split(",") } : {}),
       ...(s.assignee ? { assigneeId: s.assignee } : {}),
       ...(s.q ? { q: s.q } : {}),
+      ...(s.major ? { major: s.major } : {}),
     },
+    ...(s.cols ? { columns: s.cols.split(",") as TSavedView["columns"] } : {}),
     sort: s.sort ?? DEFAULT_SORT,
   };
 }

@@ -53,13 +53,16 @@ interface Props {
   items: TIncidentSummary[];
   sort: IncidentSort;
   onSort(sort: IncidentSort): void;
+  /** Columns to show (number and title always show); undefined = all. */
+  columns?: string[];
   /** Bulk selection (agents): a checkbox column with select-all-on-page. */
   selection?: { selected: ReadonlySet<string>; onChange(ids: string[], checked: boolean): void };
 }
 
 /** The queue as a table: each row opens its incident (the title is the keyboard-focusable link). */
-export function QueueTable({ items, sort, onSort, selection }: Props) {
+export function QueueTable({ items, sort, onSort, selection, columns }: Props) {
   const { t } = useTranslation();
+  const show = (c: string) => !columns || columns.includes(c);
   const navigate = useNavigate();
   return (
     <Table.ScrollContainer minWidth={320}>
@@ -86,12 +89,12 @@ export function QueueTable({ items, sort, onSort, selection }: Props) {
             )}
             <SortHeader column="number" label={t("field.number")} sort={sort} onSort={onSort} />
             <Table.Th className="col-title">{t("field.title")}</Table.Th>
-            <SortHeader column="priority" label={t("field.priority")} sort={sort} onSort={onSort} />
-            <Table.Th className="col-state-wide">{t("field.state")}</Table.Th>
-            <Table.Th className="col-group">{t("field.assignmentGroup")}</Table.Th>
-            <Table.Th className="col-assignee">{t("field.assignee")}</Table.Th>
-            <Table.Th className="col-requester">{t("field.requester")}</Table.Th>
-            <SortHeader column="updatedAt" label={t("field.updated")} sort={sort} onSort={onSort} className="col-updated" />
+            {show("priority") && <SortHeader column="priority" label={t("field.priority")} sort={sort} onSort={onSort} />}
+            {show("state") && <Table.Th className="col-state-wide">{t("field.state")}</Table.Th>}
+            {show("assignmentGroup") && <Table.Th className="col-group">{t("field.assignmentGroup")}</Table.Th>}
+            {show("assignee") && <Table.Th className="col-assignee">{t("field.assignee")}</Table.Th>}
+            {show("requester") && <Table.Th className="col-requester">{t("field.requester")}</Table.Th>}
+            {show("updated") && <SortHeader column="updatedAt" label={t("field.updated")} sort={sort} onSort={onSort} className="col-updated" />}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -127,28 +130,40 @@ export function QueueTable({ items, sort, onSort, selection }: Props) {
                   {t(`state.${inc.state}`)} · {inc.assignee?.name ?? t("field.unassigned")}
                 </Text>
               </Table.Td>
-              <Table.Td>
-                <PriorityBadge priority={inc.priority} />
-              </Table.Td>
-              <Table.Td className="col-state-wide">
-                <StateBadge state={inc.state} />
-              </Table.Td>
-              <Table.Td className="col-group">
-                <Text size="sm">{inc.assignmentGroup?.name ?? "—"}</Text>
-              </Table.Td>
-              <Table.Td className="col-assignee">
-                <Text size="sm" c={inc.assignee ? undefined : "dimmed"}>
-                  {inc.assignee?.name ?? t("field.unassigned")}
-                </Text>
-              </Table.Td>
-              <Table.Td className="col-requester">
-                <Text size="sm">{inc.requester.name}</Text>
-              </Table.Td>
-              <Table.Td className="col-updated">
-                <Text size="sm" style={{ whiteSpace: "nowrap" }}>
-                  <RelativeTime iso={inc.updatedAt} />
-                </Text>
-              </Table.Td>
+              {show("priority") && (
+                <Table.Td>
+                  <PriorityBadge priority={inc.priority} />
+                </Table.Td>
+              )}
+              {show("state") && (
+                <Table.Td className="col-state-wide">
+                  <StateBadge state={inc.state} />
+                </Table.Td>
+              )}
+              {show("assignmentGroup") && (
+                <Table.Td className="col-group">
+                  <Text size="sm">{inc.assignmentGroup?.name ?? "—"}</Text>
+                </Table.Td>
+              )}
+              {show("assignee") && (
+                <Table.Td className="col-assignee">
+                  <Text size="sm" c={inc.assignee ? undefined : "dimmed"}>
+                    {inc.assignee?.name ?? t("field.unassigned")}
+                  </Text>
+                </Table.Td>
+              )}
+              {show("requester") && (
+                <Table.Td className="col-requester">
+                  <Text size="sm">{inc.requester.name}</Text>
+                </Table.Td>
+              )}
+              {show("updated") && (
+                <Table.Td className="col-updated">
+                  <Text size="sm" style={{ whiteSpace: "nowrap" }}>
+                    <RelativeTime iso={inc.updatedAt} />
+                  </Text>
+                </Table.Td>
+              )}
             </Table.Tr>
           ))}
         </Table.Tbody>

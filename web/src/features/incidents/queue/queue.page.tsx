@@ -1,4 +1,5 @@
-import { Alert, Badge, Button, Center, Collapse, Group, Loader, Paper, Stack, Switch, Text } from "@mantine/core";
+import { Alert, Badge, Button, Center, Collapse, Group, Loader, MultiSelect, Paper, Stack, Switch, Text } from "@mantine/core";
+import { QUEUE_COLUMNS } from "../../../../../contracts/reference";
 import { useDisclosure, useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -141,6 +142,17 @@ export function QueuePage() {
               onChange={(e) => update({ major: e.currentTarget.checked ? "true" : undefined })}
             />
           )}
+          {isStaff && (
+            <MultiSelect
+              aria-label={t("deskWork.views.columns")}
+              placeholder={t("deskWork.views.columns")}
+              data={QUEUE_COLUMNS.map((c) => ({ value: c, label: t(`deskWork.views.column.${c}`) }))}
+              value={search.cols ? search.cols.split(",") : [...QUEUE_COLUMNS]}
+              onChange={(v) => update({ cols: v.length && v.length < QUEUE_COLUMNS.length ? v.join(",") : undefined })}
+              w={260}
+              size="xs"
+            />
+          )}
           <SortSelect sort={query.sort} onChange={(sort) => update({ sort })} />
         </Group>
       </Group>
@@ -172,7 +184,13 @@ export function QueuePage() {
         <>
           {isStaff && selected.length > 0 && <BulkBar selected={selected} onClear={() => setPicked(new Set())} />}
           <Paper withBorder radius="md" style={{ opacity: queue.isPlaceholderData ? 0.6 : 1 }} aria-busy={queue.isFetching}>
-            <QueueTable items={items} sort={query.sort} onSort={(sort) => update({ sort })} selection={isStaff ? selection : undefined} />
+            <QueueTable
+              items={items}
+              sort={query.sort}
+              onSort={(sort) => update({ sort })}
+              selection={isStaff ? selection : undefined}
+              columns={search.cols?.split(",")}
+            />
           </Paper>
         </>
       )}

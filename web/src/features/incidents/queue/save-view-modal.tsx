@@ -62,7 +62,7 @@ export function SaveViewModal({
             error={err?.fieldErrors().name}
             data-autofocus
           />
-          {me.role === "admin" && <Checkbox label={t("queue.shareView")} checked={shared} onChange={(e) => setShared(e.currentTarget.checked)} />}
+          {me.role !== "requester" && <Checkbox label={t("queue.shareView")} checked={shared} onChange={(e) => setShared(e.currentTarget.checked)} />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t("detail.cancel")}
