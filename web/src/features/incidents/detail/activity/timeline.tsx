@@ -7,6 +7,7 @@ import { RelativeTime } from "../../../../app/time";
 import { type NameLookup, useNameLookup } from "../../../reference/reference.api";
 import { useComments, useTimeline } from "../../incidents.api";
 import { fieldLabel, formatValue } from "./describe-change";
+import { deskWorkHeadline } from "../../../desk-work/timeline-headline";
 
 function headline(e: TTimelineEvent, t: TFunction): string {
   const d = e.data as Record<string, string | number | undefined>;
@@ -45,7 +46,7 @@ function headline(e: TTimelineEvent, t: TFunction): string {
     case "article_unlinked":
       return t("knowledge.timeline.unlinked", { number: d.number ?? "" });
     default:
-      return t("activity.kinds.other", { kind: e.kind });
+      return deskWorkHeadline(e, t) ?? t("activity.kinds.other", { kind: e.kind });
   }
 }
 
