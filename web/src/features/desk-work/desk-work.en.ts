@@ -52,6 +52,8 @@ export const deskWorkEn = {
       duplicate_of: "duplicate of",
       duplicated_by: "duplicated by",
       related_to: "related to",
+      caused_by: "caused by",
+      causes: "causes",
     },
   },
   children: {

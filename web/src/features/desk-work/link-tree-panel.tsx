@@ -6,7 +6,7 @@ import { useLinkTree } from "./desk-work.api";
 
 type Node = TLinkTree["nodes"][number];
 const PATHS: Record<string, string> = { incident: "/incidents", problem: "/problems", change: "/changes", request: "/requests" };
-const INVERSE: Record<string, string> = { child_of: "parent_of", duplicate_of: "duplicated_by" };
+const INVERSE: Record<string, string> = { child_of: "parent_of", duplicate_of: "duplicated_by", caused_by: "causes" };
 
 /**
  * The incident → problem → change tree around a record, generic over work_item_links: starting at
