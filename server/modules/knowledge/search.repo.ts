@@ -46,9 +46,7 @@ async function commonLexemes(db: DbOrTx, table: string): Promise<Map<string, num
     from pg_stats where schemaname = current_schema() and tablename = ${table} and attname = 'search'`.execute(db);
   const freq = new Map<string, number>();
   const row = r.rows[0];
-  if (row?.elems && row.freqs) {
-    for (const [i, lex] of row.elems.entries()) freq.set(lex, Number(row.freqs[i] ?? 0));
-  }
+  if (row?.elems && row.freqs) for (const [i, lex] of row.elems.entries()) freq.set(lex, Number(row.freqs[i] ?? 0));
   statsCache.set(table, { at: Date.now(), freq });
   return freq;
 }
@@ -58,8 +56,7 @@ async function commonLexemes(db: DbOrTx, table: string): Promise<Map<string, num
  * common word walks the organization's rows newest first and stops after RANK_WINDOW hits; a rare one
  * goes through the GIN index. Left to itself the planner walks for rare words too (a word missing from
  * the statistics is guessed at 0.5% of the table, a prefix at 2%) and then reads every row to find a
- * handful. A typed prefix counts as the sum of the common words it starts; words ANDed count as the
- * rarest of them. Web-search syntax (phrases, or, -word) is left to the planner's estimate.
+ * handful. A typed prefix counts as the sum of the common words it starts; words ANDed multiply. Web-search syntax (phrases, or, -word) is left to the planner's estimate.
  */
 export async function isCommon(db: DbOrTx, table: "work_items" | "comments", q: TextQuery): Promise<boolean> {
   if (q.mode === "websearch") {
@@ -80,7 +77,8 @@ export async function isCommon(db: DbOrTx, table: "work_items" | "comments", q: 
     for (const [lex, f] of freq) if (lex.startsWith(t.lex)) sum += f;
     return sum;
   };
-  return Math.min(...terms.map(share)) > COMMON_SHARE;
+  // Words ANDed: their shares multiply (taken as independent), so two common words can make a rare pair.
+  return terms.map(share).reduce((a, b) => a * b, 1) > COMMON_SHARE;
 }
 
 // Sorting by an expression no index provides keeps the planner on the GIN bitmap (then a top-N sort).
