@@ -91,7 +91,8 @@ export async function searchEverywhere(deps: Deps, actor: Actor, input: TSearchQ
   };
   const q = parseTextQuery(text);
   const jump = text ? await findJump(deps, actor, text) : null;
-  if (!q) return { query: text, jump, items: [], tookMs: Math.round(performance.now() - started) };
+  // A number the caller may open is what they are after: answer at once, without a text search.
+  if (!q || jump) return { query: text, jump, items: [], tookMs: Math.round(performance.now() - started) };
 
   const fuzzyOk = q.mode === "words" && text.length >= 3;
   const tasks: Array<Promise<TSearchHit[]>> = [];
