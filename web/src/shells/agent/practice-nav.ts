@@ -1,5 +1,6 @@
 import { IconAlertTriangle, IconClockDollar, type IconProps } from "@tabler/icons-react";
 import { IconTopologyStar3 } from "@tabler/icons-react";
+import { IconAlarm } from "@tabler/icons-react";
 import { IconBook2, IconBug } from "@tabler/icons-react";
 import { IconMail } from "@tabler/icons-react";
 import { IconDeviceLaptop } from "@tabler/icons-react";
@@ -31,4 +32,5 @@ export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/admin/sso", labelKey: "nav.sso", icon: IconShieldLock, adminOnly: true },
   { to: "/changes", labelKey: "nav.changes", icon: IconGitPullRequest },
   { to: "/change-calendar", labelKey: "nav.changeCalendar", icon: IconCalendarEvent },
+  { to: "/admin/service-levels", labelKey: "nav.serviceLevels", icon: IconAlarm, adminOnly: true },
 ];
