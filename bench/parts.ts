@@ -23,4 +23,5 @@ export const BENCH_PARTS: Record<string, () => Promise<BenchPart>> = {
   email: () => import("./email.bench").then((m) => m.part),
   cmdb: () => import("./cmdb.bench").then((m) => m.part),
   search: () => import("./search.bench").then((m) => m.part),
+  sla: () => import("./sla.bench").then((m) => m.part),
 };

@@ -24,7 +24,7 @@ export const ZCreateCategoryRequest = z.object({
 });
 
 /** Columns a queue view may show (number and title always show). */
-export const QUEUE_COLUMNS = ["priority", "state", "assignmentGroup", "assignee", "requester", "updated"] as const;
+export const QUEUE_COLUMNS = ["priority", "due", "state", "assignmentGroup", "assignee", "requester", "updated"] as const;
 
 export const ZSavedViewFilters = z.object({
   state: z.array(z.string()).optional(),

@@ -20,6 +20,7 @@ import { ChangeDetailPage } from "../features/changes/change-detail.page";
 import { ChangesListPage } from "../features/changes/changes-list.page";
 import { NewChangePage } from "../features/changes/new-change.page";
 import { NotFoundPage } from "../shells/agent/not-found.page";
+import { SlaAdminPage } from "../features/sla/sla-admin.page";
 import { CiDetailPage } from "../features/cmdb/ci-detail.page";
 import { CmdbListPage, parseCmdbSearch } from "../features/cmdb/cmdb-list.page";
 import { MailAdminPage, parseMailSearch } from "../features/mail/mail-admin.page";
@@ -124,9 +125,12 @@ const articleRoute = createRoute({ getParentRoute: () => agentRoute, path: "/kno
 const securityRoute = createRoute({ getParentRoute: () => agentRoute, path: "/account/security", component: SecurityPage });
 const ssoAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/sso", component: SsoAdminPage });
 
+const slaAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/service-levels", component: SlaAdminPage });
+
 // One line per route: practices add theirs here.
 // biome-ignore format: one route per line, so practices built side by side merge cleanly
 const agentChildren = [
+  slaAdminRoute,
   indexRoute,
   queueRoute,
   newIncidentRoute,

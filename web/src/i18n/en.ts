@@ -1,5 +1,6 @@
 // English strings for the agent workspace. Every user-visible string goes through i18next.
 import { cmdb } from "../features/cmdb/cmdb.en";
+import { sla } from "../features/sla/sla.en";
 import { problemsEn } from "../features/problems/problems.en";
 import { mail } from "../features/mail/mail.en";
 import { assets } from "../features/assets/assets.en";
@@ -40,6 +41,7 @@ export const en = {
     incidents: "Incidents",
     contracts: "Contracts & time",
     cmdb: "CMDB",
+    serviceLevels: "Service levels",
     problems: "Problems",
     knownErrors: "Known errors",
     assets: "Assets",
@@ -342,6 +344,7 @@ export const en = {
     justNow: "just now",
   },
   cmdb,
+  sla,
   problems: problemsEn,
   mail,
   assets,

@@ -182,6 +182,7 @@ export const deskWorkEn = {
     columns: "Columns",
     column: {
       priority: "Priority",
+      due: "Due",
       state: "State",
       assignmentGroup: "Assignment group",
       assignee: "Assignee",

@@ -1,5 +1,6 @@
 import { IconAlertTriangle, IconClockDollar, type IconProps } from "@tabler/icons-react";
 import { IconTopologyStar3 } from "@tabler/icons-react";
+import { IconAlarm } from "@tabler/icons-react";
 import { IconBook2, IconBug } from "@tabler/icons-react";
 import { IconMail } from "@tabler/icons-react";
 import { IconDeviceLaptop } from "@tabler/icons-react";
@@ -34,4 +35,5 @@ export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/change-calendar", labelKey: "nav.changeCalendar", icon: IconCalendarEvent },
   { to: "/requests", labelKey: "nav.requests", icon: IconShoppingCart },
   { to: "/admin/catalog", labelKey: "nav.catalogAdmin", icon: IconShoppingCart, adminOnly: true },
+  { to: "/admin/service-levels", labelKey: "nav.serviceLevels", icon: IconAlarm, adminOnly: true },
 ];

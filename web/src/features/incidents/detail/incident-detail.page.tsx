@@ -22,6 +22,7 @@ import { KnowledgePanel } from "../../knowledge/knowledge-panel";
 import { LinksPanel } from "./links-panel";
 import { SummaryCard } from "./summary-card";
 import { WatchersPanel } from "./watchers-panel";
+import { ClocksPanel } from "../../sla/clocks-panel";
 import { DeskWorkMenu } from "../../desk-work/desk-work-menu";
 import { MacroBar } from "../../desk-work/macro-bar";
 import { LinkTreePanel } from "../../desk-work/link-tree-panel";
@@ -102,6 +103,7 @@ export function IncidentDetailPage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="md">
+            {isStaff && <ClocksPanel itemRef={inc.number} />}
             <FieldsPanel incident={inc} incidentRef={ref} onReload={reload} />
             {isStaff && <CiPickerPanel workItemRef={inc.number} />}
             <AttachmentsPanel incidentRef={ref} />

@@ -7,13 +7,15 @@ import type { TIncidentSummary } from "../../../../../contracts/incidents";
 import { RelativeTime } from "../../../app/time";
 import { PriorityBadge, StateBadge } from "../components/badges";
 import type { IncidentSort } from "../incidents.api";
+import { SlaDueBadge } from "../../sla/sla-due";
 
-type SortKey = "number" | "priority" | "updatedAt";
+type SortKey = "number" | "priority" | "updatedAt" | "slaDueAt";
 /** For each sortable column: the sort for its first click, and which sort counts as "ascending". */
 const SORTS: Record<SortKey, { first: IncidentSort; second: IncidentSort; ascending: IncidentSort }> = {
   number: { first: "-number", second: "number", ascending: "number" },
   priority: { first: "priority", second: "-priority", ascending: "priority" },
   updatedAt: { first: "-updatedAt", second: "updatedAt", ascending: "updatedAt" },
+  slaDueAt: { first: "slaDueAt", second: "-slaDueAt", ascending: "slaDueAt" },
 };
 
 function SortHeader({
@@ -90,6 +92,7 @@ export function QueueTable({ items, sort, onSort, selection, columns }: Props) {
             <SortHeader column="number" label={t("field.number")} sort={sort} onSort={onSort} />
             <Table.Th className="col-title">{t("field.title")}</Table.Th>
             {show("priority") && <SortHeader column="priority" label={t("field.priority")} sort={sort} onSort={onSort} />}
+            {show("due") && <SortHeader column="slaDueAt" label={t("sla.dueColumn")} sort={sort} onSort={onSort} />}
             {show("state") && <Table.Th className="col-state-wide">{t("field.state")}</Table.Th>}
             {show("assignmentGroup") && <Table.Th className="col-group">{t("field.assignmentGroup")}</Table.Th>}
             {show("assignee") && <Table.Th className="col-assignee">{t("field.assignee")}</Table.Th>}
@@ -133,6 +136,11 @@ export function QueueTable({ items, sort, onSort, selection, columns }: Props) {
               {show("priority") && (
                 <Table.Td>
                   <PriorityBadge priority={inc.priority} />
+                </Table.Td>
+              )}
+              {show("due") && (
+                <Table.Td>
+                  <SlaDueBadge dueAt={inc.state === "resolved" || inc.state === "closed" || inc.state === "cancelled" ? null : inc.slaDueAt} />
                 </Table.Td>
               )}
               {show("state") && (
