@@ -40,6 +40,8 @@ export interface Running {
   deps: Deps;
   app: App | null;
   worker: Runner | null;
+  /** The SMTP intake when the worker runs one (PORTICO_SMTP_INTAKE_PORT). */
+  intake: SmtpIntake | null;
   stop(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function startRoles(opts: {
     deps,
     app,
     worker,
+    intake,
     async stop() {
       shuttingDown = true;
       // In-flight requests finish; open event streams are cut so close() can complete.

@@ -3,7 +3,8 @@ import { type ParsedMail, simpleParser } from "mailparser";
 import type { Actor, Deps } from "../../deps";
 import { withTx } from "../../platform/db/db";
 import { bareAddress } from "../../platform/mail/transport";
-import { createIncident } from "../incidents/incident.service";
+import { AppError } from "../../platform/http/errors";
+import { createIncident, transitionIncident } from "../incidents/incident.service";
 import { isOwnMessageId, workItemForMessageId } from "../notifications/notification.service";
 import { addAttachment, addComment, findVisibleItem } from "../work-items/work-item.service";
 import { automaticReason, sanitizeMailHtml, subjectNumber, threadReferences, threadRootItemId, ticketTitle, trimReply } from "./email-in.parse";
@@ -200,6 +201,13 @@ async function processClaimed(
     const c = await addComment(txDeps, actor, item.id, item.type, (trimReply(text) || "(empty message)").slice(0, 100_000), "public");
     commentId = c.id;
     status = "comment";
+    // The requester answering a resolution ("still broken") reopens it, as the resolved mail promises —
+    // within the reopen window; after it, the reply stays a comment on the closed-out ticket.
+    if (item.type === "incident" && item.state === "resolved" && item.requester_id === user.id) {
+      await transitionIncident(txDeps, actor, item.id, { action: "reopen", reason: "The requester replied by email" }).catch((e) => {
+        if (!(e instanceof AppError)) throw e;
+      });
+    }
   } else {
     const created = await createIncident(
       txDeps,

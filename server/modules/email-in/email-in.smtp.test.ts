@@ -168,6 +168,31 @@ describe("SMTP intake (real SMTP client and server)", () => {
     expect(tl.body.items.filter((e: { kind: string }) => e.kind === "comment_added")).toHaveLength(2);
   });
 
+  it("reopens a resolved incident when its requester replies to the resolution", async () => {
+    const s = await setup();
+    const sender = s.requester.email;
+    await send(message({ from: sender, to: s.address, subject: "Wi-Fi slow" }, "Very slow on floor 2."), sender, [s.address]);
+    const [item] = await items(s.org.id);
+    const resolved = await http(app, s.agent).post(`/api/v1/incidents/${item.number}/transitions`, {
+      action: "resolve",
+      resolutionCode: "solved_permanently",
+      resolutionNotes: "Replaced the access point",
+    });
+    expect(resolved.body.state).toBe("resolved");
+    await runJobs(deps, s.org.id);
+    const mail = sink.to(sender).find((m) => m.parsed.subject?.startsWith(`[${item.number}] Resolved`));
+    expect(mail).toBeDefined();
+    await send(
+      message({ from: sender, to: s.address, subject: `Re: ${mail?.parsed.subject}`, extra: `In-Reply-To: ${mail?.parsed.messageId}` }, "Still slow, sorry."),
+      sender,
+      [s.address],
+    );
+    const after = await http(app, s.agent).get(`/api/v1/incidents/${item.number}`);
+    expect(after.body.state).toBe("in_progress");
+    const tl = await http(app, s.agent).get(`/api/v1/incidents/${item.number}/timeline`);
+    expect(tl.body.items.at(-1)).toMatchObject({ kind: "state_changed", data: { action: "reopen", reason: "The requester replied by email" } });
+  });
+
   it("never makes two tickets from one message delivered twice, even at the same time", async () => {
     const s = await setup();
     const raw = message({ from: s.requester.email, to: s.address, subject: "Duplicate me", id: `<dup-${uniq()}@mail.example>` }, "Once only");

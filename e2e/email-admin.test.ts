@@ -1,0 +1,135 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import nodemailer from "nodemailer";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadConfig } from "../server/platform/config";
+import { type Running, startRoles } from "../server/runtime";
+import { createGroup, createOrg, createUser, TEST_PASSWORD } from "../server/test/factories";
+import { closeTestApp, testDeps, uniq } from "../server/test/harness";
+
+// An administrator's view of the email channel in a real browser: mail sent to the SMTP intake of a
+// running worker shows up under Email → Received mail with its ticket, which opens; the quarantine
+// shows the reason; a person turns a notification off from the user menu.
+
+const CHROMIUM = process.env.PORTICO_CHROMIUM ?? "/usr/bin/chromium";
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) {
+  if (process.env.PORTICO_REQUIRE_E2E === "1") throw new Error(`PORTICO_REQUIRE_E2E=1 but ${CHROMIUM} does not exist (apt-get install chromium)`);
+  console.warn(`[e2e] skipping browser tests: ${CHROMIUM} not found (apt-get install chromium, or set PORTICO_CHROMIUM)`);
+}
+
+/** Waits (up to 15 s) for a value in the page to reach the expected one. */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+function newestMtime(p: string): number {
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(0, ...fs.readdirSync(p).map((e) => newestMtime(path.join(p, e))));
+}
+
+/** The built SPA: web/dist when it is fresh, otherwise a private build (so parallel runs never race on web/dist). */
+function webDist(): { dir: string; cleanup: boolean } {
+  const dist = path.join(ROOT, "web/dist");
+  const index = path.join(dist, "index.html");
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, "web/src")),
+    newestMtime(path.join(ROOT, "web/index.html")),
+    newestMtime(path.join(ROOT, "vite.config.ts")),
+  );
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return { dir: dist, cleanup: false };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-e2e-web-"));
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--outDir", dir, "--emptyOutDir", "--logLevel", "warn"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  return { dir, cleanup: true };
+}
+
+describe.skipIf(!hasChromium)("email channel in a browser", () => {
+  let running: Running;
+  let browser: Browser;
+  let page: Page;
+  let baseUrl = "";
+  let intakePort = 0;
+  let dist: { dir: string; cleanup: boolean } | null = null;
+
+  beforeAll(async () => {
+    dist = webDist();
+    const url = inject("databaseUrl");
+    const config = loadConfig({
+      ...process.env,
+      DATABASE_URL: url,
+      PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never,
+      PORTICO_SMTP_INTAKE_PORT: "0",
+      PORTICO_MAIL_SENDER_LIMIT_PER_HOUR: "1",
+    });
+    running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
+    baseUrl = `http://127.0.0.1:${(running.app?.server.address() as AddressInfo).port}`;
+    intakePort = running.intake?.port ?? 0;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"] });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+    await closeTestApp();
+    if (dist?.cleanup) fs.rmSync(dist.dir, { recursive: true, force: true });
+  });
+
+  it("shows received mail with its ticket and the quarantine, and keeps personal preferences", async () => {
+    const deps = testDeps();
+    const org = await createOrg(deps);
+    const group = await createGroup(deps, org.id, `Desk ${uniq()}`);
+    const admin = await createUser(deps, org.id, "admin", { name: `Ada Admin ${uniq()}`, groupIds: [group.id] });
+    const address = `help-${uniq()}@acme.example`;
+    await deps.db
+      .insertInto("mailboxes")
+      .values({ organization_id: org.id, name: "Browser desk", address, kind: "smtp", default_group_id: group.id })
+      .execute();
+    expect(intakePort).toBeGreaterThan(0);
+    const subject = `Badge reader at door ${uniq()} is dead`;
+    const smtp = nodemailer.createTransport({ host: "127.0.0.1", port: intakePort, secure: false, ignoreTLS: true });
+    const from = `gate-${uniq()}@visitor.example`;
+    await smtp.sendMail({ from, to: address, subject, text: "Nobody can get in." });
+    // The sender's limit here is one an hour: the second message is quarantined with the reason.
+    await smtp.sendMail({ from, to: address, subject: "Again", text: "Still dead." });
+    smtp.close();
+
+    await page.goto(`${baseUrl}/`);
+    await page.getByLabel("Email").fill(admin.email);
+    await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await poll(() => page.getByRole("heading", { level: 1 }).isVisible()).toBe(true);
+
+    await page.getByRole("navigation").getByRole("link", { name: "Email" }).click();
+    await poll(() => page.getByRole("heading", { level: 1, name: "Email and notifications" }).isVisible()).toBe(true);
+    await poll(() => page.getByRole("cell", { name: address }).isVisible()).toBe(true);
+    await page.getByRole("tab", { name: "Received mail" }).click();
+    const row = page.getByRole("row", { name: new RegExp(subject) });
+    await poll(() => row.isVisible()).toBe(true);
+    await poll(() => page.getByText(`rate limit: 1 messages in the last hour from ${from}`).isVisible()).toBe(true);
+    await page.locator(`label[for$="-quarantined"]`).click();
+    await poll(() => row.isVisible()).toBe(false);
+    await page.locator(`label[for$="-all"]`).click();
+    await row.getByRole("link", { name: /^INC\d+$/ }).click();
+    await poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(subject);
+
+    // Preferences from the user menu, kept on the server.
+    await page.getByRole("button", { name: new RegExp(admin.name) }).click();
+    await page.getByRole("menuitem", { name: "Notification preferences" }).click();
+    const dialog = page.getByRole("dialog", { name: "Email me when…" });
+    await dialog.getByRole("switch", { name: "Comment added" }).dispatchEvent("click");
+    await poll(async () =>
+      (await deps.db.selectFrom("notification_preferences").select("email").where("user_id", "=", admin.id).execute()).map((p) => p.email),
+    ).toEqual([false]);
+  });
+});
