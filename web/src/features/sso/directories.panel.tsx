@@ -198,7 +198,11 @@ function DirectoryCard({ d, onEdit }: { d: TLdapDirectory; onEdit: () => void })
         <Stack gap={2} style={{ minWidth: 0 }}>
           <Group gap="xs">
             <Text fw={600}>{d.name}</Text>
-            {d.loginEnabled && <Badge variant="light">{t("sso.admin.loginEnabled")}</Badge>}
+            {d.loginEnabled && (
+              <Badge variant="light" title={t("sso.admin.loginEnabled")}>
+                {t("sso.admin.signInBadge")}
+              </Badge>
+            )}
           </Group>
           <Text size="sm" c="dimmed" style={{ wordBreak: "break-all" }}>
             {d.url} · {d.baseDn}

@@ -277,7 +277,7 @@ export function OidcProvidersPanel() {
       )}
       {items[0] && (
         <Text size="sm">
-          {t("sso.admin.redirectUri")}: <Code>{items[0].redirectUri}</Code>
+          {t("sso.admin.redirectUri")}: <Code style={{ wordBreak: "break-all" }}>{items[0].redirectUri}</Code>
         </Text>
       )}
       <Modal

@@ -70,7 +70,7 @@ function ScimPanel() {
         {t("sso.admin.scim")}
       </Title>
       <Text size="sm">
-        {t("sso.admin.scimEndpoint")}: <Code>{base}</Code>
+        {t("sso.admin.scimEndpoint")}: <Code style={{ wordBreak: "break-all" }}>{base}</Code>
       </Text>
       {fresh && (
         <Alert color="yellow" variant="light" title={t("sso.admin.scimShownOnce")}>

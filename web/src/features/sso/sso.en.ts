@@ -107,6 +107,7 @@ export const sso = {
     disabledFilter: "Disabled-account filter",
     attributes: "Attributes (login, email, name, department, phone, manager)",
     loginEnabled: "Check passwords against this directory",
+    signInBadge: "Sign-in",
     syncEnabled: "Synchronise every 15 minutes",
     test: "Test connection",
     syncNow: "Sync now",
