@@ -70,7 +70,7 @@ describe.skipIf(!hasChromium)("email channel in a browser", () => {
       PORTICO_MAIL_SENDER_LIMIT_PER_HOUR: "1",
     });
     running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
-    baseUrl = `http://127.0.0.1:${(running.app?.server.address() as AddressInfo).port}`;
+    baseUrl = `http://127.0.0.1:${(running.app?.server.address() as AddressInfo | undefined)?.port}`;
     intakePort = running.intake?.port ?? 0;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"] });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
