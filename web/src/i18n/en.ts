@@ -38,6 +38,7 @@ export const en = {
   nav: {
     mail: "Email",
     work: "Work",
+    administration: "Administration",
     incidents: "Incidents",
     contracts: "Contracts & time",
     cmdb: "CMDB",

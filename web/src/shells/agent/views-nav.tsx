@@ -30,17 +30,14 @@ function ViewLink({ view, active }: { view: TSavedView; active: boolean }) {
   );
 }
 
-/** The practices an agent works in (incidents, requests, problems, …), one link each. */
-function PracticeNav({ pathname }: { pathname: string }) {
+function PracticeSection({ title, links, pathname }: { title: string; links: typeof PRACTICE_LINKS; pathname: string }) {
   const { t } = useTranslation();
-  const { state } = useAuth();
-  const isAdmin = state.status === "signedIn" && state.user.role === "admin";
   return (
-    <section aria-label={t("nav.work")}>
+    <section aria-label={title}>
       <Text size="xs" fw={700} tt="uppercase" c="dimmed" px="sm" mb={4}>
-        {t("nav.work")}
+        {title}
       </Text>
-      {PRACTICE_LINKS.filter((l) => isAdmin || !l.adminOnly).map((l) => {
+      {links.map((l) => {
         const active = pathname === l.to || pathname.startsWith(`${l.to}/`);
         return (
           <NavLinkLink
@@ -55,6 +52,19 @@ function PracticeNav({ pathname }: { pathname: string }) {
         );
       })}
     </section>
+  );
+}
+
+/** The practices an agent works in (incidents, requests, problems, …), then admins' configuration pages. */
+function PracticeNav({ pathname }: { pathname: string }) {
+  const { t } = useTranslation();
+  const { state } = useAuth();
+  const isAdmin = state.status === "signedIn" && state.user.role === "admin";
+  return (
+    <>
+      <PracticeSection title={t("nav.work")} links={PRACTICE_LINKS.filter((l) => !l.adminOnly)} pathname={pathname} />
+      {isAdmin && <PracticeSection title={t("nav.administration")} links={PRACTICE_LINKS.filter((l) => l.adminOnly)} pathname={pathname} />}
+    </>
   );
 }
 

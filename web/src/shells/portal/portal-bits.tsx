@@ -27,6 +27,7 @@ import type { RequestState } from "../../../../contracts/catalog";
 import { ApiError } from "../../app/api";
 import { RelativeTime } from "../../app/time";
 import { postComment, uploadFile, useAttachments, useComments } from "../../features/catalog/catalog.api";
+import { ArticleSuggestions, useDeflectionJourney } from "../../features/knowledge/article-suggestions";
 
 const ICONS: Record<string, typeof IconPackage> = {
   laptop: IconDeviceLaptop,
@@ -79,11 +80,12 @@ export function RequestStateBadge({ state }: { state: RequestState }) {
 }
 
 /**
- * The slot for knowledge articles that may answer the person's question before they ask (the knowledge
- * practice fills it in: pass the words typed, render article links). Empty until then.
+ * Knowledge articles that may answer the person's question before they ask (deflection): pass the
+ * words typed; a form that can end in a ticket passes its journey so the counters see the outcome.
  */
-export function SuggestedArticles(_props: { query: string }) {
-  return null;
+export function SuggestedArticles({ query, journeyId }: { query: string; journeyId?: string }) {
+  const own = useDeflectionJourney();
+  return <ArticleSuggestions subject={query} journeyId={journeyId ?? own.journeyId} />;
 }
 
 /** The public conversation of a ticket: comments oldest first, a composer, and attachments. */

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import type { TIncident } from "../../../../contracts/incidents";
 import { ApiError, api, randomKey } from "../../app/api";
 import { PageHeading } from "../../app/page";
+import { useDeflectionJourney } from "../../features/knowledge/article-suggestions";
 import { SuggestedArticles } from "./portal-bits";
 
 /** Reporting an incident from the portal, through the incident API; the requester answers in words, not ITIL fields. */
@@ -15,6 +16,7 @@ export function PortalReportPage() {
   const [description, setDescription] = useState("");
   const [blocking, setBlocking] = useState<"yes" | "no">("no");
   const [key] = useState(randomKey);
+  const journey = useDeflectionJourney();
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
@@ -29,6 +31,7 @@ export function PortalReportPage() {
         body: { title: title.trim(), description, impact: "low", urgency: level },
         headers: { "idempotency-key": key },
       });
+      journey.ticketCreated();
       await navigate({ to: "/portal/incidents/$ref", params: { ref: inc.number } });
     } catch (err) {
       if (err instanceof ApiError) {
@@ -47,7 +50,7 @@ export function PortalReportPage() {
         <form onSubmit={submit} noValidate>
           <Stack gap="md">
             <TextInput label={t("catalog.report.what")} required value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={errors.title} />
-            <SuggestedArticles query={title} />
+            <SuggestedArticles query={title} journeyId={journey.journeyId} />
             <Textarea
               label={t("catalog.report.details")}
               description={t("catalog.report.detailsHint")}
