@@ -5,6 +5,7 @@ import { AppError, invalidField, notFound } from "../../platform/http/errors";
 import { isStaffActor } from "../work-items/work-item.policy";
 import { findItemCore, insertTimeline, touchItem } from "../work-items/work-item.repo";
 import { announce } from "../work-items/work-item.service";
+import { notify } from "../notifications/notify";
 import * as repo from "./approval.repo";
 import { stageOutcome } from "./approval.rules";
 
@@ -118,6 +119,15 @@ async function activateNextStage(tx: Tx, item: ApprovalItem, actorId: string | n
       actorId,
       kind: "approval_requested",
       data: { stage: stage.name, rule: stage.rule, quorum: stage.quorum, approvers: people.map((p) => p.name) },
+    });
+    // The approvers hear of it by mail (decided in the portal's Approvals page the link opens).
+    await notify(tx, {
+      type: "approval.requested",
+      organizationId: item.organization_id,
+      workItemId: item.id,
+      actorId,
+      approverIds: people.map((p) => p.id),
+      message: stage.name,
     });
     return "pending";
   }

@@ -111,7 +111,8 @@ export async function dispatchNotification(deps: Deps, e: DispatchPayload): Prom
       title: item.title,
       state: item.state.replace(/_/g, " "),
       priority: `P${item.priority}`,
-      url: `${publicUrl}/${PATHS[item.type] ?? "work-items"}/${item.number}`,
+      // Approvers (often requesters) decide in the portal, whatever the item's type.
+      url: e.type === "approval.requested" ? `${publicUrl}/portal/approvals` : `${publicUrl}/${PATHS[item.type] ?? "work-items"}/${item.number}`,
       requester: item.requester_name ?? "",
       assignee: item.assignee_name ?? "nobody yet",
       group: item.group_name ?? "no group",

@@ -1,3 +1,4 @@
+import { runJobs } from "../../test/mail";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../platform/http/app";
 import { createDesk, createGroup, createUser, setManager } from "../../test/factories";
@@ -70,6 +71,16 @@ describe("service requests", () => {
     ]);
     expect(req.description).toContain("Model: MacBook");
     expect(req.approvals[0]).toMatchObject({ name: "Manager approval", state: "pending", approvals: [{ approver: { id: s.manager.id }, state: "pending" }] });
+    // The manager is asked by mail, with a link to the portal's approvals page.
+    await runJobs(deps(), s.org.id, ["notifications.dispatch"]);
+    const asked = await deps()
+      .db.selectFrom("mail_deliveries")
+      .selectAll()
+      .where("organization_id", "=", s.org.id)
+      .where("event", "=", "approval.requested")
+      .execute();
+    expect(asked.map((m) => m.to_address)).toEqual([s.manager.email]);
+    expect(asked[0].text_body).toContain("/portal/approvals");
 
     // The manager (a requester, who cannot open the request itself) decides from the approval.
     const [a] = await pendingFor(s.manager);
