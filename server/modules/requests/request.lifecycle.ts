@@ -7,6 +7,7 @@ import { insertTimeline } from "../work-items/work-item.repo";
 import { announce } from "../work-items/work-item.service";
 import * as repo from "./request.repo";
 import { nextFulfilment, planSteps, TASK_CLOSED } from "./request.workflow";
+import { syncSlaClocks } from "../sla/sla.sync";
 
 /** A request's life after it was created: fulfilment starts, steps open one after another, the request closes. */
 
@@ -17,6 +18,7 @@ export async function beginFulfilment(tx: Tx, item: ApprovalItem, actorId: strin
   const version = await findCatalogVersion(tx, item.organization_id, req.catalog_item_version_id);
   const plan = version?.fulfilment ?? [];
   await repo.setState(tx, item.id, "in_progress", false);
+  await syncSlaClocks(tx, item.id, { reason: "state_changed", actorId });
   await insertTimeline(tx, {
     organizationId: item.organization_id,
     workItemId: item.id,
@@ -40,6 +42,7 @@ export async function closeRequest(
   if (!locked) throw notFound("Request");
   await repo.setState(tx, item.id, state, true);
   if (reason !== null) await repo.setCloseReason(tx, item.id, reason);
+  await syncSlaClocks(tx, item.id, { reason: "state_changed", actorId });
   await insertTimeline(tx, {
     organizationId: item.organization_id,
     workItemId: item.id,

@@ -131,6 +131,26 @@ describe("service requests", () => {
     ]);
   });
 
+  it("a request under an SLA policy gets a resolution clock, met when its last task closes", async () => {
+    const s = await setup();
+    const policy = await s.admin.post("/api/v1/sla/policies", {
+      name: "Requests",
+      conditions: [{ field: "type", values: ["request"] }],
+      targets: [{ metric: "resolution", durationMinutes: 2880 }],
+    });
+    expect(policy.status).toBe(201);
+    const it = await s.item({ form: { variables: [] }, fulfilment: [{ title: "Badge", groupId: s.group.id }] });
+    const req = (await http(app, s.requester).post("/api/v1/requests", { catalogItemId: it.id })).body;
+    const agent = http(app, s.agent);
+    const clock = async () => (await agent.get(`/api/v1/work-items/${req.id}/sla`)).body.items[0];
+    const running = await clock();
+    expect(running).toMatchObject({ state: "running" });
+    expect(Date.parse(running.dueAt) - Date.parse(req.createdAt)).toBeGreaterThanOrEqual(2880 * 60_000 - 1000);
+    await agent.post(`/api/v1/request-tasks/${req.tasks[0].id}/transitions`, { action: "complete" });
+    expect((await agent.get(`/api/v1/requests/${req.id}`)).body.state).toBe("completed");
+    expect(await clock()).toMatchObject({ state: "met" });
+  });
+
   it("parallel tasks open together; the next step waits for both; a cancelled task makes the request incomplete", async () => {
     const s = await setup();
     const it = await s.item({

@@ -15,6 +15,7 @@ import { describeAnswers, personIds, presentRequest, presentRequestSummary } fro
 import * as repo from "./request.repo";
 import { beginFulfilment, cancelOpenTasks, closeRequest } from "./request.lifecycle";
 import { REQUEST_CLOSED } from "./request.workflow";
+import { syncSlaClocks } from "../sla/sla.sync";
 
 /** Answers that fail the item's form: one 400 naming every field (body.answers.<name>). */
 function parseAnswers(form: Parameters<typeof buildAnswersSchema>[0], answers: Record<string, unknown>): Record<string, unknown> {
@@ -61,6 +62,8 @@ export async function createServiceRequest(
         deskId: item.desk_id,
         answers: stored,
       });
+      // Service levels apply to requests as to any work item (policies may match on type "request").
+      await syncSlaClocks(tx, row.id, { reason: "created", actorId: actor.userId });
       if (files.length) {
         const max = deps.config.PORTICO_ATTACHMENT_MAX_MB * 1024 * 1024;
         for (const v of files) {
