@@ -70,6 +70,16 @@ describe("POST /api/v1/incidents", () => {
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
+  it("a NUL byte in a title or a queue search is a 400, never a 500", async () => {
+    const d = await createDesk(testDeps());
+    const created = await http(app, d.agent).post("/api/v1/incidents", { ...base, title: "Printer\u0000 jam" });
+    expect(created.status).toBe(400);
+    expect(created.body.error.code).toBe("VALIDATION_FAILED");
+    const listed = await http(app, d.agent).get(`/api/v1/incidents?q=${encodeURIComponent("print\u0000er")}`);
+    expect(listed.status).toBe(400);
+    expect(listed.body.error.code).toBe("VALIDATION_FAILED");
+  });
+
   it("401 without credentials", async () => {
     const res = await http(app).post("/api/v1/incidents", base);
     expect(res.status).toBe(401);

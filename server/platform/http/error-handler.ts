@@ -26,6 +26,8 @@ function fromPg(err: PgError): AppError | null {
   if (c === "23514") return new AppError("VALIDATION_FAILED", "A value is out of the allowed range", [{ message: "check failed", code: err.constraint }]);
   if (c === "22001") return new AppError("VALIDATION_FAILED", "A value is too long");
   if (c === "22P02" || c === "22007" || c === "22008") return new AppError("VALIDATION_FAILED", "A value has the wrong format");
+  // A NUL byte (or an invalid escape) in text reaches PostgreSQL, which refuses it: the input is wrong, not the server.
+  if (c === "22021" || c === "22025") return new AppError("VALIDATION_FAILED", "A value contains characters that cannot be stored (such as a NUL byte)");
   if (c === "40001" || c === "40P01") return new AppError("CONFLICT", "Concurrent update; retry the request");
   return null;
 }
