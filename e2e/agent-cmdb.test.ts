@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { hasChromium, launchChromium, poll, webDist } from "./support/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../server/platform/config";
 import { type Running, startRoles } from "../server/runtime";
@@ -16,42 +15,6 @@ import { closeTestApp, testDeps, uniq } from "../server/test/harness";
 
 // The CMDB in a real browser: an agent links an affected CI to an incident with the typeahead, sees the
 // business service it breaks, opens the CI and finds its relationships, the incident and the service map.
-
-const CHROMIUM = process.env.PORTICO_CHROMIUM ?? "/usr/bin/chromium";
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.PORTICO_REQUIRE_E2E === "1") throw new Error(`PORTICO_REQUIRE_E2E=1 but ${CHROMIUM} does not exist (apt-get install chromium)`);
-  console.warn(`[e2e] skipping browser tests: ${CHROMIUM} not found (apt-get install chromium, or set PORTICO_CHROMIUM)`);
-}
-
-/** Waits (up to 15 s) for a value in the page to reach the expected one. */
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000, interval: 100 });
-
-const ROOT = path.resolve(import.meta.dirname, "..");
-
-function newestMtime(p: string): number {
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(0, ...fs.readdirSync(p).map((e) => newestMtime(path.join(p, e))));
-}
-
-/** The built SPA: web/dist when it is fresh, otherwise a private build (so parallel runs never race on web/dist). */
-function webDist(): { dir: string; cleanup: boolean } {
-  const dist = path.join(ROOT, "web/dist");
-  const index = path.join(dist, "index.html");
-  const sources = Math.max(
-    newestMtime(path.join(ROOT, "web/src")),
-    newestMtime(path.join(ROOT, "web/index.html")),
-    newestMtime(path.join(ROOT, "vite.config.ts")),
-  );
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return { dir: dist, cleanup: false };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-e2e-web-"));
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--outDir", dir, "--emptyOutDir", "--logLevel", "warn"], {
-    cwd: ROOT,
-    stdio: "inherit",
-  });
-  return { dir, cleanup: true };
-}
 
 describe.skipIf(!hasChromium)("CMDB in a browser", () => {
   let running: Running;
@@ -68,19 +31,7 @@ describe.skipIf(!hasChromium)("CMDB in a browser", () => {
     running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
     const address = running.app?.server.address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     context.setDefaultTimeout(15_000);
     page = await context.newPage();

@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { hasChromium, launchChromium, poll, webDist } from "./support/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../server/platform/config";
 import { type Running, startRoles } from "../server/runtime";
@@ -12,34 +11,6 @@ import { closeTestApp, testDeps, uniq } from "../server/test/harness";
 
 // Problem and change management in a real browser: an agent links incidents to a problem, records a
 // known error, raises a normal change; a CAB member approves it in their browser; it is on the calendar.
-
-const CHROMIUM = process.env.PORTICO_CHROMIUM ?? "/usr/bin/chromium";
-const hasChromium = fs.existsSync(CHROMIUM);
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000, interval: 100 });
-const ROOT = path.resolve(import.meta.dirname, "..");
-
-function newestMtime(p: string): number {
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(0, ...fs.readdirSync(p).map((e) => newestMtime(path.join(p, e))));
-}
-
-/** The built SPA: web/dist when fresh, otherwise a private build. */
-function webDist(): { dir: string; cleanup: boolean } {
-  const index = path.join(ROOT, "web/dist/index.html");
-  const sources = Math.max(
-    newestMtime(path.join(ROOT, "web/src")),
-    newestMtime(path.join(ROOT, "web/index.html")),
-    newestMtime(path.join(ROOT, "vite.config.ts")),
-  );
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return { dir: path.join(ROOT, "web/dist"), cleanup: false };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-e2e-web-"));
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--outDir", dir, "--emptyOutDir", "--logLevel", "warn"], {
-    cwd: ROOT,
-    stdio: "inherit",
-  });
-  return { dir, cleanup: true };
-}
 
 /** datetime-local text for a Date in the browser's (UTC) zone. */
 const local = (d: Date) => d.toISOString().slice(0, 16);
@@ -58,7 +29,7 @@ describe.skipIf(!hasChromium)("problems and changes in a browser", () => {
     running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
     const address = running.app?.server.address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"] });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
