@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { hasChromium, launchChromium, poll, webDist } from "./support/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";

@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { hasChromium, launchChromium, poll, webDist } from "./support/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../server/platform/config";

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -15,8 +15,7 @@ import {
 } from "../../../contracts/changes";
 import { ZIncidentIdParam } from "../../../contracts/incidents";
 import type { Deps } from "../../deps";
-import { invalidField } from "../../platform/http/errors";
-import { actorOf, errorResponses } from "../../platform/http/route-helpers";
+import { actorOf, errorResponses, ifMatchVersion } from "../../platform/http/route-helpers";
 import { registerWorkItemChildRoutes } from "../work-items/work-item.routes";
 import * as tasks from "./change-task.service";
 import * as changes from "./change.service";
@@ -30,13 +29,6 @@ const ZTaskParam = z.object({
 });
 
 /** If-Match: "3" / W/"3" / 3 → 3. */
-function ifMatchVersion(req: FastifyRequest): number | undefined {
-  const h = req.headers["if-match"];
-  if (typeof h !== "string" || h.trim() === "" || h.trim() === "*") return undefined;
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(h.trim());
-  if (!m) throw invalidField("headers.if-match", 'must be the version you read, e.g. "3"');
-  return Number(m[1]);
-}
 
 /** Change requests over HTTP: create, read, edit, workflow, risk, freeze override and change tasks. */
 export function registerChangeRoutes(app: FastifyInstance, deps: Deps): void {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -33,21 +33,13 @@ import {
 } from "../../../contracts/cmdb";
 import { ZCursor } from "../../../contracts/common";
 import type { Deps } from "../../deps";
-import { invalidField } from "../../platform/http/errors";
-import { actorOf, errorResponses } from "../../platform/http/route-helpers";
+import { actorOf, errorResponses, ifMatchVersion } from "../../platform/http/route-helpers";
 import * as cmdb from "./cmdb.service";
 import * as graph from "./cmdb-graph.service";
 import * as io from "./cmdb-import.service";
 import { ZCmdbExportQuery, ZCmdbImportRequest, ZCmdbImportResult } from "../../../contracts/cmdb-import";
 
 /** If-Match: "3" / W/"3" / 3 → 3. */
-function ifMatchVersion(req: FastifyRequest): number | undefined {
-  const h = req.headers["if-match"];
-  if (typeof h !== "string" || h.trim() === "" || h.trim() === "*") return undefined;
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(h.trim());
-  if (!m) throw invalidField("headers.if-match", 'must be the version you read, e.g. "3"');
-  return Number(m[1]);
-}
 
 /** The CMDB over HTTP: classes, relationship types, CIs, relationships, history, impact, map, work-item links. */
 export function registerCmdbRoutes(app: FastifyInstance, deps: Deps): void {

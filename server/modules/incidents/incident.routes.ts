@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ZErrorEnvelope } from "../../../contracts/common";
@@ -13,8 +13,7 @@ import {
 } from "../../../contracts/incidents";
 import type { Deps } from "../../deps";
 import { principalOf } from "../../platform/http/auth";
-import { invalidField } from "../../platform/http/errors";
-import { actorOf, errorResponses } from "../../platform/http/route-helpers";
+import { actorOf, errorResponses, ifMatchVersion } from "../../platform/http/route-helpers";
 import { registerWorkItemChildRoutes } from "../work-items/work-item.routes";
 import * as incidents from "./incident.service";
 
@@ -26,13 +25,6 @@ const ZIfMatchHeaders = z.object({
 });
 
 /** If-Match: "3" / W/"3" / 3 → 3. */
-function ifMatchVersion(req: FastifyRequest): number | undefined {
-  const h = req.headers["if-match"];
-  if (typeof h !== "string" || h.trim() === "" || h.trim() === "*") return undefined;
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(h.trim());
-  if (!m) throw invalidField("headers.if-match", 'must be the version you read, e.g. "3"');
-  return Number(m[1]);
-}
 
 /** Incident management over HTTP: thin — validate, hand to the service, shape the answer. */
 export function registerIncidentRoutes(app: FastifyInstance, deps: Deps): void {

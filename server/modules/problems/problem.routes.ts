@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ZErrorEnvelope } from "../../../contracts/common";
@@ -25,8 +25,7 @@ import {
   ZUpdateProblemRequest,
 } from "../../../contracts/problems";
 import type { Deps } from "../../deps";
-import { invalidField } from "../../platform/http/errors";
-import { actorOf, errorResponses } from "../../platform/http/route-helpers";
+import { actorOf, errorResponses, ifMatchVersion } from "../../platform/http/route-helpers";
 import { registerWorkItemChildRoutes } from "../work-items/work-item.routes";
 import * as ke from "./known-error.service";
 import * as links from "./problem-incidents.service";
@@ -36,13 +35,6 @@ const params = ZIncidentIdParam;
 const ZKnownErrorParam = z.object({ id: z.string().regex(/^([0-9a-fA-F-]{36}|KE\d{1,12})$/i, "must be a UUID or a number like KE0000042") });
 
 /** If-Match: "3" / W/"3" / 3 → 3. */
-function ifMatchVersion(req: FastifyRequest): number | undefined {
-  const h = req.headers["if-match"];
-  if (typeof h !== "string" || h.trim() === "" || h.trim() === "*") return undefined;
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(h.trim());
-  if (!m) throw invalidField("headers.if-match", 'must be the version you read, e.g. "3"');
-  return Number(m[1]);
-}
 
 /** Problem management over HTTP: problems, their incidents, candidate clusters and known errors. */
 export function registerProblemRoutes(app: FastifyInstance, deps: Deps): void {

@@ -16,21 +16,12 @@ import {
 } from "../../../contracts/sla";
 import type { Deps } from "../../deps";
 import { principalOf, requireRole } from "../../platform/http/auth";
-import { invalidField } from "../../platform/http/errors";
-import { actorOf, errorResponses } from "../../platform/http/route-helpers";
+import { actorOf, errorResponses, ifMatchVersion } from "../../platform/http/route-helpers";
 import * as read from "./sla.read";
 import * as sla from "./sla.service";
 
 const ZId = z.object({ id: z.uuid() });
 const ZIfMatch = z.object({ "if-match": z.string().optional().describe('The version you read, e.g. "3"') });
-
-function ifMatch(req: FastifyRequest): number | undefined {
-  const h = req.headers["if-match"];
-  if (typeof h !== "string" || h.trim() === "" || h.trim() === "*") return undefined;
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(h.trim());
-  if (!m) throw invalidField("headers.if-match", 'must be the version you read, e.g. "3"');
-  return Number(m[1]);
-}
 
 /** Service levels over HTTP: calendars and policies (admins write), clocks, at-risk list, compliance. */
 export function registerSlaRoutes(app: FastifyInstance, deps: Deps): void {
@@ -72,7 +63,7 @@ export function registerSlaRoutes(app: FastifyInstance, deps: Deps): void {
         response: { 200: ZCalendar, ...errorResponses },
       },
     },
-    async (req) => sla.updateCalendar(deps, admin(req), req.params.id, req.body, ifMatch(req)),
+    async (req) => sla.updateCalendar(deps, admin(req), req.params.id, req.body, ifMatchVersion(req)),
   );
   r.delete(
     "/api/v1/sla/calendars/:id",
@@ -108,7 +99,7 @@ export function registerSlaRoutes(app: FastifyInstance, deps: Deps): void {
         response: { 200: ZPolicy, ...errorResponses },
       },
     },
-    async (req) => sla.updatePolicy(deps, admin(req), req.params.id, req.body, ifMatch(req)),
+    async (req) => sla.updatePolicy(deps, admin(req), req.params.id, req.body, ifMatchVersion(req)),
   );
   r.delete(
     "/api/v1/sla/policies/:id",
