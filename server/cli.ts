@@ -1,3 +1,4 @@
+import { configureSecrets } from "./platform/secrets";
 import { loadConfig } from "./platform/config";
 import { createDb } from "./platform/db/db";
 import { createLogger } from "./platform/logger";
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  configureSecrets({ key: config.PORTICO_SECRET_KEY, dataDir: config.PORTICO_DATA_DIR });
   const { url, embedded } = await resolveDatabase(config, log);
   // The all-in-one demo receives mail too: the SMTP intake on 2525 unless configured otherwise.
   if (command === "start" && embedded && config.PORTICO_SMTP_INTAKE_PORT === undefined) config.PORTICO_SMTP_INTAKE_PORT = 2525;

@@ -1,4 +1,5 @@
 import type { Runner } from "graphile-worker";
+import { sealLegacySecrets } from "./platform/secrets";
 import { buildApp, JOBS } from "./app";
 import type { Deps } from "./deps";
 import { createLogger, type Logger } from "./platform/logger";
@@ -30,6 +31,8 @@ export async function migrateAll(url: string, log: Logger): Promise<string[]> {
     const applied = await migrateToLatest(db as never);
     await migrateQueue(pool);
     for (const m of applied) log.info({ migration: m }, "applied migration");
+    const sealed = await sealLegacySecrets(db as never);
+    if (sealed) log.info({ sealed }, "sealed stored secrets written before encryption at rest");
     return applied;
   } finally {
     await db.destroy();

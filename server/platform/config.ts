@@ -19,6 +19,8 @@ const ZEnv = z.object({
   PORTICO_ADMIN_PASSWORD: z.string().min(8).optional(),
   PORTICO_AUTO_MIGRATE: ZBool.optional(),
   PORTICO_SECURE_COOKIES: ZBool.optional(),
+  /** Key sealing stored secrets (32 bytes, base64 or hex); unset: `secret.key` in the data folder, created once. */
+  PORTICO_SECRET_KEY: z.string().optional(),
   PORTICO_SESSION_HOURS: z.coerce.number().positive().default(12),
   PORTICO_ATTACHMENT_MAX_MB: z.coerce.number().positive().default(25),
   PORTICO_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

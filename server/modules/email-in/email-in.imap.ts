@@ -2,6 +2,7 @@ import { ImapFlow } from "imapflow";
 import type { Deps } from "../../deps";
 import { type IngestHooks, type IngestResult, ingestMessage } from "./email-in.ingest";
 import * as repo from "./email-in.repo";
+import { openSecret } from "../../platform/secrets";
 
 /** Test seams: after a message committed, before it is flagged on the server (a crash there). */
 export interface PollHooks extends IngestHooks {
@@ -23,7 +24,7 @@ export async function pollMailbox(deps: Deps, mailboxId: string, hooks: PollHook
     host: box.imap_host,
     port: box.imap_port ?? (box.imap_tls ? 993 : 143),
     secure: box.imap_tls,
-    auth: { user: box.imap_user, pass: box.imap_password },
+    auth: { user: box.imap_user, pass: openSecret(box.imap_password) },
     logger: false,
     connectionTimeout: 15_000,
     socketTimeout: 60_000,

@@ -6,6 +6,7 @@ import { type IngestResult, ingestMessage } from "./email-in.ingest";
 import { queueMailboxPoll } from "./email-in.jobs";
 import * as repo from "./email-in.repo";
 import type { InboundStatus } from "./email-in.tables";
+import { sealSecret } from "../../platform/secrets";
 
 function requireAdmin(actor: Actor) {
   if (actor.role !== "admin") throw new AppError("FORBIDDEN", "Only administrators can manage mailboxes");
@@ -79,7 +80,7 @@ export async function createMailbox(deps: Deps, actor: Actor, input: TCreateMail
               imap_port: input.imap.port,
               imap_tls: input.imap.tls,
               imap_user: input.imap.user,
-              imap_password: input.imap.password,
+              imap_password: sealSecret(input.imap.password),
               imap_folder: input.imap.folder,
               imap_move_to: input.imap.moveTo,
             }
@@ -120,7 +121,7 @@ export async function updateMailbox(deps: Deps, actor: Actor, id: string, input:
               imap_user: i.user,
               imap_folder: i.folder,
               imap_move_to: i.moveTo,
-              ...(i.password ? { imap_password: i.password } : {}),
+              ...(i.password ? { imap_password: sealSecret(i.password) } : {}),
             }
           : {}),
         resetCursor: moved,

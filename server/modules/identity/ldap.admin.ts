@@ -6,6 +6,7 @@ import { AppError, notFound } from "../../platform/http/errors";
 import * as repo from "./identity.repo";
 import * as ldapRepo from "./ldap.repo";
 import { type SyncResult, syncDirectory, testDirectory } from "./ldap.service";
+import { sealNullable } from "../../platform/secrets";
 
 type Row = NonNullable<Awaited<ReturnType<typeof ldapRepo.findDirectory>>>;
 
@@ -42,7 +43,7 @@ export async function createDirectory(deps: Deps, actor: Actor, input: z.infer<t
       name: input.name,
       url: input.url,
       bind_dn: input.bindDn,
-      bind_password: input.bindPassword ?? null,
+      bind_password: sealNullable(input.bindPassword) ?? null,
       base_dn: input.baseDn,
       user_filter: input.userFilter,
       group_base_dn: input.groupBaseDn || null,
@@ -74,7 +75,7 @@ export async function updateDirectory(deps: Deps, actor: Actor, id: string, inpu
       name: input.name,
       url: input.url,
       bind_dn: input.bindDn,
-      bind_password: input.bindPassword,
+      bind_password: sealNullable(input.bindPassword),
       base_dn: input.baseDn,
       user_filter: input.userFilter,
       group_base_dn: input.groupBaseDn === "" ? null : input.groupBaseDn,

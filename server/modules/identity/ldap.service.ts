@@ -7,6 +7,7 @@ import * as ldapRepo from "./ldap.repo";
 import { verifyPassword } from "./password";
 import * as sso from "./sso.repo";
 import type { LdapAttributeMap } from "./sso.tables";
+import { openSecret } from "../../platform/secrets";
 
 const DEFAULT_MAP: Required<LdapAttributeMap> = {
   login: "uid",
@@ -54,7 +55,7 @@ const normDn = (dn: string) => dn.replace(/\s*,\s*/g, ",").toLowerCase();
 async function connect<T>(d: Pick<Directory, "url" | "bind_dn" | "bind_password">, fn: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ url: d.url, timeout: 10_000, connectTimeout: 5_000 });
   try {
-    if (d.bind_dn) await client.bind(d.bind_dn, d.bind_password ?? "");
+    if (d.bind_dn) await client.bind(d.bind_dn, d.bind_password ? openSecret(d.bind_password) : "");
     return await fn(client);
   } finally {
     await client.unbind().catch(() => {});

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { DbOrTx } from "../../platform/db/db";
 import "./sso.tables";
+import { sealSecret } from "../../platform/secrets";
 
 /** The organization's identity policy (defaults when none was saved yet). */
 export async function findPolicy(db: DbOrTx, orgId: string) {
@@ -53,10 +54,11 @@ export function findMfa(db: DbOrTx, userId: string, forUpdate = false) {
 
 /** Stores a new (not yet confirmed) TOTP secret for a person, replacing a pending one. */
 export async function putPendingSecret(db: DbOrTx, userId: string, orgId: string, secret: string): Promise<void> {
+  const sealed = sealSecret(secret);
   await db
     .insertInto("user_mfa")
-    .values({ user_id: userId, organization_id: orgId, secret, enabled_at: null, last_time_step: null })
-    .onConflict((oc) => oc.column("user_id").doUpdateSet({ secret, enabled_at: null, last_time_step: null, created_at: new Date() }))
+    .values({ user_id: userId, organization_id: orgId, secret: sealed, enabled_at: null, last_time_step: null })
+    .onConflict((oc) => oc.column("user_id").doUpdateSet({ secret: sealed, enabled_at: null, last_time_step: null, created_at: new Date() }))
     .execute();
 }
 

@@ -8,6 +8,7 @@ import * as repo from "./identity.repo";
 import * as mfaRepo from "./mfa.repo";
 import { type OpenedSession, openSession } from "./session.service";
 import { hashSecret, newSecret } from "./tokens";
+import { openSecret } from "../../platform/secrets";
 
 const CHALLENGE_MINUTES = 5;
 /** Wrong codes allowed on one challenge before it is void (the person starts again with the password). */
@@ -34,10 +35,13 @@ function newRecoveryCodes(): string[] {
 }
 
 /** Checks a TOTP code (±1 step of clock drift) that was not used before; returns the time step or null. */
-async function checkTotp(secret: string, code: string, lastTimeStep: string | null): Promise<number | null> {
-  const r = await verify({ secret, token: code, epochTolerance: 30, afterTimeStep: lastTimeStep === null ? undefined : Number(lastTimeStep) }).catch(
-    () => null,
-  );
+async function checkTotp(stored: string, code: string, lastTimeStep: string | null): Promise<number | null> {
+  const r = await verify({
+    secret: openSecret(stored),
+    token: code,
+    epochTolerance: 30,
+    afterTimeStep: lastTimeStep === null ? undefined : Number(lastTimeStep),
+  }).catch(() => null);
   return r?.valid && "timeStep" in r ? r.timeStep : null;
 }
 

@@ -11,6 +11,7 @@ import { type OpenedSession, openSession } from "./session.service";
 import * as sso from "./sso.repo";
 import type { ClaimMapping } from "./sso.tables";
 import { hashSecret, newSecret } from "./tokens";
+import { openSecret, sealNullable } from "../../platform/secrets";
 
 const STATE_MINUTES = 10;
 const CONFIG_TTL_MS = 10 * 60_000;
@@ -42,11 +43,17 @@ async function providerConfig(p: oidcRepo.OidcProviderRow): Promise<client.Confi
   if (hit && hit.version === version && Date.now() - hit.at < CONFIG_TTL_MS) return hit.config;
   const issuer = new URL(p.issuer);
   try {
-    const config = await client.discovery(issuer, p.client_id, p.client_secret ?? undefined, p.client_secret ? undefined : client.None(), {
-      // Non-repudiation: ID token signatures are checked against the provider's keys even on the back channel.
-      execute: [client.enableNonRepudiationChecks, ...(issuer.protocol === "http:" && isLoopback(issuer) ? [client.allowInsecureRequests] : [])],
-      timeout: 10,
-    });
+    const config = await client.discovery(
+      issuer,
+      p.client_id,
+      p.client_secret ? openSecret(p.client_secret) : undefined,
+      p.client_secret ? undefined : client.None(),
+      {
+        // Non-repudiation: ID token signatures are checked against the provider's keys even on the back channel.
+        execute: [client.enableNonRepudiationChecks, ...(issuer.protocol === "http:" && isLoopback(issuer) ? [client.allowInsecureRequests] : [])],
+        timeout: 10,
+      },
+    );
     configs.set(p.id, { at: Date.now(), version, config });
     return config;
   } catch (err) {
@@ -92,7 +99,7 @@ export async function createProvider(deps: Deps, actor: Actor, input: z.infer<ty
       name: input.name,
       issuer: input.issuer,
       client_id: input.clientId,
-      client_secret: input.clientSecret ?? null,
+      client_secret: sealNullable(input.clientSecret) ?? null,
       scopes: input.scopes,
       claim_mapping: input.claimMapping,
       default_role: input.defaultRole,
@@ -120,7 +127,7 @@ export async function updateProvider(deps: Deps, actor: Actor, id: string, input
       name: input.name,
       issuer: input.issuer,
       client_id: input.clientId,
-      client_secret: input.clientSecret,
+      client_secret: sealNullable(input.clientSecret),
       scopes: input.scopes,
       claim_mapping: input.claimMapping,
       default_role: input.defaultRole,
