@@ -41,6 +41,8 @@ import { registerAssetRoutes } from "./modules/assets/assets.routes";
 import { renewalNoticesJob } from "./modules/assets/assets.jobs";
 import { registerCatalogRoutes } from "./modules/catalog/catalog.routes";
 import { registerRequestRoutes } from "./modules/requests/request.routes";
+import { registerWebhookRoutes } from "./modules/webhooks/webhook.routes";
+import { deliverWebhookJob } from "./modules/webhooks/webhook.jobs";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
@@ -58,6 +60,7 @@ export const JOBS: JobDefinition<any, Deps>[] = [
   slaRecomputeCalendarJob,
   renewalNoticesJob,
   directorySyncJob,
+  deliverWebhookJob,
 ];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
@@ -100,6 +103,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerChangeCalendarRoutes(app, deps);
   registerCatalogRoutes(app, deps);
   registerRequestRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

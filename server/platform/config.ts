@@ -38,6 +38,8 @@ const ZEnv = z.object({
   PORTICO_MAIL_MAX_MB: z.coerce.number().positive().default(25),
   /** Messages one sender may turn into tickets or comments per hour before the rest are quarantined. */
   PORTICO_MAIL_SENDER_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(60),
+  /** Hosts (comma-separated, exact) that webhooks may reach even on private/loopback addresses, for every organization. */
+  PORTICO_WEBHOOK_ALLOWED_HOSTS: z.string().default(""),
 });
 
 export type Config = z.infer<typeof ZEnv>;

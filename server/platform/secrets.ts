@@ -102,6 +102,8 @@ export const SEALED_COLUMNS: { table: string; key: string; column: string }[] = 
   { table: "oidc_providers", key: "id", column: "client_secret" },
   { table: "ldap_directories", key: "id", column: "bind_password" },
   { table: "mailboxes", key: "id", column: "imap_password" },
+  { table: "webhook_subscriptions", key: "id", column: "secret" },
+  { table: "webhook_deliveries", key: "id", column: "signing_secret" },
 ];
 
 /** Seals values stored before sealing existed (run after migrations; idempotent). Returns how many. */

@@ -18,6 +18,7 @@ import * as m_searchRecency from "./migrations/20261125071000-create-search-rece
 import * as mSso from "./migrations/20261125071100-create-sso";
 import * as mChanges from "./migrations/20261125080000-create-changes";
 import * as m006catalog from "./migrations/20261125072000-create-catalog-and-requests";
+import * as mWebhooks from "./migrations/20261125100020-create-webhooks";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   "20261125071100-create-sso": mSso,
   "20261125080000-create-changes": mChanges,
   "20261125072000-create-catalog-and-requests": m006catalog,
+  "20261125100020-create-webhooks": mWebhooks,
 };
 
 class StaticProvider implements MigrationProvider {
