@@ -43,6 +43,8 @@ import { registerCatalogRoutes } from "./modules/catalog/catalog.routes";
 import { registerRequestRoutes } from "./modules/requests/request.routes";
 import { registerWebhookRoutes } from "./modules/webhooks/webhook.routes";
 import { deliverWebhookJob } from "./modules/webhooks/webhook.jobs";
+import { registerReportingRoutes } from "./modules/reporting/reporting.routes";
+import { csatOfferJob, reportRefreshJob, scheduledReportsJob } from "./modules/reporting/reporting.jobs";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
@@ -61,6 +63,9 @@ export const JOBS: JobDefinition<any, Deps>[] = [
   renewalNoticesJob,
   directorySyncJob,
   deliverWebhookJob,
+  reportRefreshJob,
+  csatOfferJob,
+  scheduledReportsJob,
 ];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
@@ -104,6 +109,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerCatalogRoutes(app, deps);
   registerRequestRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerReportingRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

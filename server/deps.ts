@@ -7,6 +7,8 @@ import type { Metrics } from "./platform/metrics";
 /** What services need from the process: handed explicitly, no container. */
 export interface Deps {
   db: Db;
+  /** Read-only reporting reads (DATABASE_REPLICA_URL); absent: the primary. */
+  reportDb?: Db;
   config: Config;
   log: Logger;
   metrics: Metrics;

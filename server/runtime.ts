@@ -70,7 +70,9 @@ export async function startRoles(opts: {
   let shuttingDown = false;
   const live = opts.roles.includes("web") ? new LiveHub(opts.url, log) : null;
   if (live) await live.start();
-  const deps: Deps = { db, config, log, metrics, live };
+  // Reporting reads go to the replica when one is configured (always in read-only transactions).
+  const replica = config.DATABASE_REPLICA_URL ? createDb(config.DATABASE_REPLICA_URL, Math.max(2, Math.ceil(config.DATABASE_POOL_MAX / 2))) : null;
+  const deps: Deps = { db, config, log, metrics, live, ...(replica ? { reportDb: replica.db } : {}) };
   let app: App | null = null;
   if (opts.roles.includes("web")) {
     app = await buildApp(deps, { webDist: opts.webDist, isShuttingDown: () => shuttingDown });
@@ -105,6 +107,7 @@ export async function startRoles(opts: {
       closeTransports();
       if (live) await live.stop();
       await db.destroy();
+      if (replica) await replica.db.destroy();
     },
   };
 }

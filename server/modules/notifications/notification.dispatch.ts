@@ -186,3 +186,53 @@ export async function sendDelivery(deps: Deps, deliveryId: string, transport?: M
   await repo.markDelivery(deps.db, d.id, { status: "sent", error: null });
   return "sent";
 }
+
+/**
+ * Queues one ready-made mail about a work item (e.g. a satisfaction survey) through the delivery log and
+ * `mail.send`, with the organization's sender and the item's thread headers. Runs in the caller's
+ * transaction; returns null when outgoing mail is off for the organization or the row already exists.
+ */
+export async function queueItemMail(
+  deps: Deps,
+  tx: DbOrTx,
+  m: {
+    organizationId: string;
+    workItemId: string;
+    number: string;
+    eventId: string;
+    event: string;
+    recipientId: string | null;
+    to: string;
+    subject: string;
+    text: string;
+    html: string;
+  },
+): Promise<string | null> {
+  const sender = await senderFor(deps, tx, m.organizationId);
+  if (!sender.enabled) return null;
+  const domain = addressDomain(sender.from);
+  const thread = threadMessageId(m.workItemId, domain);
+  const id = await repo.insertDelivery(tx, {
+    organizationId: m.organizationId,
+    eventId: m.eventId,
+    event: m.event,
+    workItemId: m.workItemId,
+    recipientId: m.recipientId,
+    to: m.to,
+    messageId: `<${m.eventId}.${createHash("sha256").update(m.to.toLowerCase()).digest("hex").slice(0, 12)}@${domain}>`,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    headers: {
+      from: sender.from,
+      replyTo: sender.replyTo,
+      "In-Reply-To": thread,
+      References: thread,
+      "Auto-Submitted": "auto-generated",
+      "X-Auto-Response-Suppress": "All",
+      "X-Portico-Work-Item": m.number,
+    },
+  });
+  if (id) await enqueueJob(tx, SEND_TASK, { deliveryId: id, organizationId: m.organizationId }, { maxAttempts: SEND_MAX_ATTEMPTS });
+  return id;
+}

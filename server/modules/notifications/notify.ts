@@ -43,6 +43,14 @@ export async function notify(tx: DbOrTx, event: NotificationEvent): Promise<stri
   const eventId = randomUUID();
   const payload: DispatchPayload = { ...parsed, eventId, occurredAt: new Date().toISOString() };
   await enqueueJob(tx, DISPATCH_TASK, payload, { maxAttempts: 10 });
+  // A resolution also offers the requester a satisfaction survey (reporting's job; it checks the organization's setting).
+  if (parsed.type === "work_item.resolved")
+    await enqueueJob(
+      tx,
+      "csat.offer",
+      { organizationId: parsed.organizationId, workItemId: parsed.workItemId },
+      { maxAttempts: 5, jobKey: `csat-offer:${parsed.workItemId}` },
+    );
   return eventId;
 }
 

@@ -1,3 +1,4 @@
+import { offerSurveyLater } from "../reporting/csat.service";
 import type { TFulfilmentTask } from "../../../contracts/catalog";
 import type { Tx } from "../../platform/db/db";
 import { notFound } from "../../platform/http/errors";
@@ -51,6 +52,7 @@ export async function closeRequest(
     changes: [{ field: "state", from: locked.state, to: state }],
     data: { action: state === "rejected" ? "reject" : state === "cancelled" ? "cancel" : "close", ...(reason ? { reason } : {}) },
   });
+  if (state === "completed") await offerSurveyLater(tx, item.organization_id, item.id);
 }
 
 type RequestRef = ApprovalItem & { requestNumber: string };

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type Transaction } from "kysely";
+import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema";
 
@@ -29,4 +29,18 @@ export function createDb(connectionString: string, max = 20): { db: Db; pool: pg
 export async function withTx<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (db.isTransaction) return fn(db as Tx);
   return db.transaction().execute(fn);
+}
+
+/**
+ * Runs fn in a read-only transaction (reporting reads, possibly on a replica): any write through it
+ * fails with PostgreSQL's 25006, and a runaway query is stopped after `timeoutMs`.
+ */
+export async function withReadOnlyTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  return db
+    .transaction()
+    .setAccessMode("read only")
+    .execute(async (tx) => {
+      await sql`select set_config('statement_timeout', ${String(timeoutMs)}, true)`.execute(tx);
+      return fn(tx);
+    });
 }

@@ -19,6 +19,7 @@ import * as mSso from "./migrations/20261125071100-create-sso";
 import * as mChanges from "./migrations/20261125080000-create-changes";
 import * as m006catalog from "./migrations/20261125072000-create-catalog-and-requests";
 import * as mWebhooks from "./migrations/20261125100020-create-webhooks";
+import * as mReporting from "./migrations/20261125100030-create-reporting";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   "20261125080000-create-changes": mChanges,
   "20261125072000-create-catalog-and-requests": m006catalog,
   "20261125100020-create-webhooks": mWebhooks,
+  "20261125100030-create-reporting": mReporting,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -9,6 +9,8 @@ export interface OutgoingMail {
   html: string;
   messageId: string;
   headers?: Record<string, string>;
+  /** Files sent along (e.g. a scheduled report's CSV). */
+  attachments?: Array<{ filename: string; content: string | Buffer; contentType: string }>;
 }
 
 /** What the mail transport needs to know; no ITSM knowledge here. */
@@ -49,6 +51,7 @@ export function smtpTransport(url: string): MailTransport {
         html: mail.html,
         messageId: mail.messageId,
         headers: mail.headers,
+        attachments: mail.attachments,
       });
       return { response: String(info.response ?? "") };
     },
