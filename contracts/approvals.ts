@@ -17,7 +17,7 @@ export const APPROVAL_RULES = ["any", "all", "quorum"] as const;
 export const ZApprovalStageDefinition = z
   .object({
     /** Shown to approvers and on the timeline, e.g. "Manager approval". */
-    name: z.string().trim().min(1).max(200).describe("Shown to approvers and on the timeline"),
+    name: z.string().trim().min(1, "name the stage").max(200).describe("Shown to approvers and on the timeline"),
     /** The people who may decide (duplicates across sources count once). */
     approvers: z.array(ZApproverSource).min(1).max(20).describe("Who may decide"),
     /** any = the first approval passes the stage; all = everyone must approve; quorum = `quorum` approvals pass it. Any rejection rejects the stage. */

@@ -28,7 +28,7 @@ export const ZFormVariable = z
       .string()
       .regex(/^[a-z][a-z0-9_]{0,49}$/, "lowercase letters, digits and underscores, starting with a letter")
       .describe("Answer key, e.g. laptop_model"),
-    label: z.string().trim().min(1).max(200).describe("The question"),
+    label: z.string().trim().min(1, "write the question").max(200).describe("The question"),
     type: z.enum(VARIABLE_TYPES).describe("text, long_text, number, date, choice, multi_choice, yes_no, person, reference, attachment"),
     help: z.string().max(500).optional().describe("A hint under the question"),
     required: z.boolean().default(false).describe("Must be answered when visible"),

@@ -28,7 +28,7 @@ export const AUDIENCES = ["everyone", "staff", "managers"] as const;
 /** One task of the fulfilment plan, given to a group when the approvals pass. */
 export const ZFulfilmentTask = z
   .object({
-    title: z.string().trim().min(1).max(200).describe("What to do, e.g. Prepare the laptop"),
+    title: z.string().trim().min(1, "say what to do").max(200).describe("What to do, e.g. Prepare the laptop"),
     description: z.string().max(4000).default("").describe("Instructions for the group"),
     groupId: z.uuid().describe("The group that does it"),
     /** false = starts when every earlier task is closed (in sequence); true = runs together with the previous task. */

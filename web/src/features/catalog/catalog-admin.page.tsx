@@ -1,33 +1,19 @@
-import { Alert, Badge, Button, Card, Grid, Group, JsonInput, Loader, Select, Stack, Switch, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Alert, Badge, Button, Card, Fieldset, Grid, Group, Loader, Select, Stack, Switch, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { ZApprovalChain } from "../../../../contracts/approvals";
-import { AUDIENCES, CATALOG_ICONS, type TCatalogItem, type TCatalogItemSummary, ZFulfilmentTask } from "../../../../contracts/catalog";
-import { ZCatalogForm } from "../../../../contracts/catalog-form";
+import { type TApprovalStageDefinition, ZApprovalChain } from "../../../../contracts/approvals";
+import { AUDIENCES, CATALOG_ICONS, type TCatalogItem, type TCatalogItemSummary, type TFulfilmentTask, ZFulfilmentTask } from "../../../../contracts/catalog";
+import { type TFormVariable, ZCatalogForm } from "../../../../contracts/catalog-form";
 import { ApiError, api } from "../../app/api";
 import { PageHeading } from "../../app/page";
 import { RelativeTime } from "../../app/time";
 import { useDesks } from "./catalog.api";
+import { ApprovalChainEditor, FormBuilder, FulfilmentPlanEditor, issuesByPath } from "./catalog-editors";
 import { RequestForm } from "./request-form";
 
 const ZPlan = z.array(ZFulfilmentTask);
-const pretty = (v: unknown) => JSON.stringify(v, null, 2);
-
-/** Parses a JSON box against its contract; the error names the first problem. */
-function check<T>(schema: z.ZodType<T>, text: string): { ok: true; value: T } | { ok: false; error: string } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { ok: false, error: "not valid JSON" };
-  }
-  const r = schema.safeParse(raw);
-  if (r.success) return { ok: true, value: r.data };
-  const i = r.error.issues[0];
-  return { ok: false, error: `${i.path.join(".") || "(top)"}: ${i.message}` };
-}
 
 /** Admins: the catalog's items, and an editor whose every saved change to the definition is a new version. */
 export function CatalogAdminPage() {
@@ -102,19 +88,20 @@ function EditorForm({ item, onDone }: { item: TCatalogItem | null; onDone(): voi
   const [icon, setIcon] = useState<string>(item?.icon ?? "package");
   const [audience, setAudience] = useState<string>(item?.audience ?? "everyone");
   const [active, setActive] = useState(item?.active ?? true);
-  const [form, setForm] = useState(pretty(item?.form ?? { variables: [] }));
-  const [approvals, setApprovals] = useState(pretty(item?.approvals ?? []));
-  const [fulfilment, setFulfilment] = useState(pretty(item?.fulfilment ?? []));
+  const [variables, setVariables] = useState<TFormVariable[]>(item?.form.variables ?? []);
+  const [approvals, setApprovals] = useState<TApprovalStageDefinition[]>(item?.approvals ?? []);
+  const [fulfilment, setFulfilment] = useState<TFulfilmentTask[]>(item?.fulfilment ?? []);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const f = check(ZCatalogForm, form);
-  const a = check(ZApprovalChain, approvals);
-  const p = check(ZPlan, fulfilment);
+  // The same contracts as the server: a definition the editors show as valid is one the server accepts.
+  const f = ZCatalogForm.safeParse({ variables });
+  const a = ZApprovalChain.safeParse(approvals);
+  const p = ZPlan.safeParse(fulfilment);
   const save = async () => {
-    if (!f.ok || !a.ok || !p.ok) return;
+    if (!f.success || !a.success || !p.success) return;
     setBusy(true);
     setError(null);
-    const body = { name, summary, description, deskId, icon, audience, active, form: f.value, approvals: a.value, fulfilment: p.value };
+    const body = { name, summary, description, deskId, icon, audience, active, form: f.data, approvals: a.data, fulfilment: p.data };
     try {
       if (item) await api("PATCH", `/api/v1/catalog/items/${item.id}`, { body: { ...body, version: item.version } });
       else await api("POST", "/api/v1/catalog/items", { body });
@@ -154,43 +141,28 @@ function EditorForm({ item, onDone }: { item: TCatalogItem | null; onDone(): voi
               />
             </Group>
             <Switch label={t("catalog.admin.active")} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
-            <JsonInput
-              label={t("catalog.admin.form")}
-              description={t("catalog.admin.formHint")}
-              autosize
-              minRows={6}
-              maxRows={20}
-              value={form}
-              onChange={setForm}
-              error={f.ok ? null : f.error}
-            />
-            <JsonInput
-              label={t("catalog.admin.approvals")}
-              description={t("catalog.admin.approvalsHint")}
-              autosize
-              minRows={3}
-              maxRows={12}
-              value={approvals}
-              onChange={setApprovals}
-              error={a.ok ? null : a.error}
-            />
-            <JsonInput
-              label={t("catalog.admin.fulfilment")}
-              description={t("catalog.admin.fulfilmentHint")}
-              autosize
-              minRows={3}
-              maxRows={12}
-              value={fulfilment}
-              onChange={setFulfilment}
-              error={p.ok ? null : p.error}
-            />
+            <Fieldset legend={t("catalog.admin.form")}>
+              <FormBuilder variables={variables} onChange={setVariables} errors={issuesByPath(f.error, 1)} />
+            </Fieldset>
+            <Fieldset legend={t("catalog.admin.approvals")}>
+              <Text size="sm" c="dimmed" mb="xs">
+                {t("catalog.admin.approvalsHint")}
+              </Text>
+              <ApprovalChainEditor stages={approvals} onChange={setApprovals} errors={issuesByPath(a.error)} />
+            </Fieldset>
+            <Fieldset legend={t("catalog.admin.fulfilment")}>
+              <Text size="sm" c="dimmed" mb="xs">
+                {t("catalog.admin.fulfilmentHint")}
+              </Text>
+              <FulfilmentPlanEditor tasks={fulfilment} onChange={setFulfilment} errors={issuesByPath(p.error)} />
+            </Fieldset>
             {error && (
               <Alert color="red" variant="light" role="alert">
                 {error}
               </Alert>
             )}
             <Group>
-              <Button onClick={save} loading={busy} disabled={!f.ok || !a.ok || !p.ok || !name.trim() || !deskId}>
+              <Button onClick={save} loading={busy} disabled={!f.success || !a.success || !p.success || !name.trim() || !deskId}>
                 {t("catalog.admin.save")}
               </Button>
               <Button variant="default" onClick={onDone}>
@@ -199,12 +171,16 @@ function EditorForm({ item, onDone }: { item: TCatalogItem | null; onDone(): voi
             </Group>
           </Stack>
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 5 }}>
+        <Grid.Col span={{ base: 12, md: 5 }} style={{ position: "sticky", top: 16, alignSelf: "flex-start" }}>
           <Text fw={700} mb="xs">
             {t("catalog.admin.preview")}
           </Text>
-          <Card withBorder bg="gray.0">
-            {f.ok ? <RequestForm form={f.value} submitting={false} onSubmit={() => {}} canPickPeople /> : <Text c="dimmed">{f.error}</Text>}
+          <Card withBorder bg="gray.0" component="section" aria-label={t("catalog.admin.preview")}>
+            {f.success ? (
+              <RequestForm form={f.data} submitting={false} onSubmit={() => {}} canPickPeople />
+            ) : (
+              <Text c="dimmed">{t("catalog.builder.fixToPreview")}</Text>
+            )}
           </Card>
         </Grid.Col>
       </Grid>
