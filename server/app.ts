@@ -45,6 +45,8 @@ import { registerWebhookRoutes } from "./modules/webhooks/webhook.routes";
 import { deliverWebhookJob } from "./modules/webhooks/webhook.jobs";
 import { registerReportingRoutes } from "./modules/reporting/reporting.routes";
 import { csatOfferJob, reportRefreshJob, scheduledReportsJob } from "./modules/reporting/reporting.jobs";
+import { registerAlertRoutes } from "./modules/alerts/alert.routes";
+import { registerConfigRoutes } from "./modules/config-code/config.routes";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
@@ -110,6 +112,8 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerRequestRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerReportingRoutes(app, deps);
+  registerAlertRoutes(app, deps);
+  registerConfigRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

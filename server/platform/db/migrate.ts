@@ -20,6 +20,7 @@ import * as mChanges from "./migrations/20261125080000-create-changes";
 import * as m006catalog from "./migrations/20261125072000-create-catalog-and-requests";
 import * as mWebhooks from "./migrations/20261125100020-create-webhooks";
 import * as mReporting from "./migrations/20261125100030-create-reporting";
+import * as mAlertIntegrations from "./migrations/20261125100120-create-alert-integrations";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   "20261125072000-create-catalog-and-requests": m006catalog,
   "20261125100020-create-webhooks": mWebhooks,
   "20261125100030-create-reporting": mReporting,
+  "20261125100120-create-alert-integrations": mAlertIntegrations,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -30,6 +30,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** false = public route; default true for /api routes. */
     auth?: boolean;
+    /** The route checks its own bearer secret (e.g. an integration's), which is not an API token. */
+    ownBearer?: boolean;
   }
 }
 
@@ -49,6 +51,10 @@ export function installAuth(app: FastifyInstance, resolver: PrincipalResolver): 
     if (!req.url.startsWith("/api/")) return;
     // An unmatched URL has nothing to protect: let it reach the 404 handler instead of answering 401.
     const needsAuth = !req.is404 && req.routeOptions.config?.auth !== false;
+    if (!req.is404 && req.routeOptions.config?.ownBearer) {
+      req.principal = null;
+      return;
+    }
     const header = req.headers.authorization;
     let principal: Principal | null = null;
     if (header) {
