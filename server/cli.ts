@@ -12,7 +12,9 @@ const USAGE = `portico <command>
                      migrates and seeds demo data on first start in embedded mode)
   serve [--roles=web,worker]   run roles against an already migrated DATABASE_URL
   migrate            apply database migrations
-  seed               load demo data into an empty database`;
+  seed               load demo data into an empty database
+  config export [--org=<slug>]                      print the configuration as YAML
+  config import <file|-> [--dry-run] [--org=<slug>] import YAML (diff shown; one transaction)`;
 
 function parseRoles(args: string[]): Role[] {
   const arg = args.find((a) => a.startsWith("--roles="));
@@ -35,12 +37,13 @@ function parseRoles(args: string[]): Role[] {
 async function main(argv: string[]): Promise<void> {
   const [command = "start", ...args] = argv;
   const config = loadConfig();
-  const log = createLogger(config.PORTICO_LOG_LEVEL);
+  // config export writes YAML to stdout: keep the log quiet there.
+  const log = createLogger(command === "config" ? "error" : config.PORTICO_LOG_LEVEL);
   if (command === "help" || command === "--help") {
     console.log(USAGE);
     return;
   }
-  if (!["start", "serve", "migrate", "seed"].includes(command)) {
+  if (!["start", "serve", "migrate", "seed", "config"].includes(command)) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
@@ -56,6 +59,16 @@ async function main(argv: string[]): Promise<void> {
     if (command === "migrate") {
       const applied = await migrateAll(url, log);
       console.log(applied.length ? `Applied ${applied.length} migrations.` : "The database is up to date.");
+      return stopEmbedded();
+    }
+    if (command === "config") {
+      const { db } = createDb(url, 4);
+      try {
+        const { runConfigCommand } = await import("./modules/config-code/config.cli");
+        process.exitCode = await runConfigCommand({ db, config, log, metrics: createMetrics(), live: null }, args);
+      } finally {
+        await db.destroy();
+      }
       return stopEmbedded();
     }
     if (command === "start" && (embedded || config.PORTICO_AUTO_MIGRATE)) await migrateAll(url, log);

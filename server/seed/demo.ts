@@ -12,6 +12,7 @@ import { seedProblems } from "../modules/problems/problem.seed";
 import { seedEmail } from "../modules/email-in/email-in.seed";
 import { seedChanges } from "../modules/changes/change.seed";
 import { seedCatalog } from "../modules/catalog/catalog.seed";
+import { seedIntegrations } from "../modules/webhooks/webhook.seed";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_LOGINS = [
@@ -255,6 +256,7 @@ export async function seedDemo(deps: Deps): Promise<void> {
   const problem = await seedProblems(deps, { agent: alice, requester: dave, services: ids.s });
   await seedChanges(deps, { admin: actor("admin", "admin"), requester: alice, approvers: [bob, actor("grace", "agent")], services: ids.s, problem });
   await seedCatalog(deps, { orgId, users: ids.u, groups: ids.g, categories: ids.c });
+  await seedIntegrations(deps, { admin: actor("admin", "admin", [ids.g.desk]), groupId: ids.g.network, serviceId: ids.s.vpn });
 
   // A second customer organization, to show that organizations never see each other's records.
   const globex = await insertOrganization(deps.db, { name: "Globex", slug: "globex" });
