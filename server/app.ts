@@ -47,6 +47,9 @@ import { registerReportingRoutes } from "./modules/reporting/reporting.routes";
 import { csatOfferJob, reportRefreshJob, scheduledReportsJob } from "./modules/reporting/reporting.jobs";
 import { registerAlertRoutes } from "./modules/alerts/alert.routes";
 import { registerConfigRoutes } from "./modules/config-code/config.routes";
+import { registerAutomationRoutes } from "./modules/automation/automation.routes";
+import { recurringTicketsJob, scheduledRulesJob } from "./modules/automation/automation.jobs";
+import { deliverEventJob } from "./modules/automation/events";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
@@ -68,6 +71,9 @@ export const JOBS: JobDefinition<any, Deps>[] = [
   reportRefreshJob,
   csatOfferJob,
   scheduledReportsJob,
+  deliverEventJob,
+  scheduledRulesJob,
+  recurringTicketsJob,
 ];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");
@@ -114,6 +120,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerReportingRoutes(app, deps);
   registerAlertRoutes(app, deps);
   registerConfigRoutes(app, deps);
+  registerAutomationRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

@@ -51,7 +51,7 @@ export function threadMessageId(workItemId: string, domain: string): string {
 
 /** Picks the people to tell: audiences by rule, named people, then visibility, actor and preferences. */
 async function pickRecipients(db: DbOrTx, e: DispatchPayload, item: repo.NotificationItem, internal: boolean) {
-  const audiences = (await effectiveRules(db, e.organizationId)).get(e.type) ?? new Set();
+  const audiences = e.onlyRecipients ? new Set<NotificationAudience>() : ((await effectiveRules(db, e.organizationId)).get(e.type) ?? new Set());
   const ids = new Set<string>();
   if (audiences.has("requester")) ids.add(item.requester_id);
   if (audiences.has("assignee") && item.assignee_id) ids.add(item.assignee_id);

@@ -22,6 +22,8 @@ export const ZNotificationEvent = z.object({
   approverIds: z.array(z.uuid()).max(200).optional(),
   /** People told regardless of the audience rules (still subject to their own preferences). */
   recipientIds: z.array(z.uuid()).max(200).optional(),
+  /** Tell only `recipientIds`, not the audiences of the organization's rules (automation's notify action). */
+  onlyRecipients: z.boolean().optional(),
   /** Free text shown as {{message}} (a status update, an SLA warning's detail, an approval's question). */
   message: z.string().max(5000).optional(),
   /** Mail that must not be sent to these addresses (e.g. the sender of the mail that caused the event is already in the thread). */
