@@ -1,48 +1,27 @@
-import fs from "node:fs";
-import type { AddressInfo } from "node:net";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchChromium, poll, webDist } from "./support/browser";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../server/platform/config";
-import { type Running, startRoles } from "../server/runtime";
+import type { Page } from "playwright-core";
+import { hasChromium, poll } from "./support/browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../server/deps";
 import { createRelationshipIn } from "../server/modules/cmdb/cmdb-graph.service";
 import { createCiIn } from "../server/modules/cmdb/cmdb.service";
 import { createIncident } from "../server/modules/incidents/incident.service";
 import { createGroup, createOrg, createUser, TEST_PASSWORD } from "../server/test/factories";
-import { closeTestApp, testDeps, uniq } from "../server/test/harness";
+import { testDeps, uniq } from "../server/test/harness";
+import { type BrowserHarness, startBrowserHarness } from "./support/portico";
 
 // The CMDB in a real browser: an agent links an affected CI to an incident with the typeahead, sees the
 // business service it breaks, opens the CI and finds its relationships, the incident and the service map.
 
 describe.skipIf(!hasChromium)("CMDB in a browser", () => {
-  let running: Running;
-  let browser: Browser;
+  let h: BrowserHarness;
   let page: Page;
-  let baseUrl = "";
-  let dist: { dir: string; cleanup: boolean } | null = null;
-  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = webDist();
-    const url = inject("databaseUrl");
-    const config = loadConfig({ ...process.env, DATABASE_URL: url, PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never });
-    running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
-    const address = running.app?.server.address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on("pageerror", (err) => consoleErrors.push(`pageerror: ${err.message}`));
+    h = await startBrowserHarness();
+    page = await h.newPage();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await closeTestApp();
-    if (dist?.cleanup) fs.rmSync(dist.dir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.close());
 
   it("links a CI to an incident with the typeahead and follows it to the CI's page and map", async () => {
     const deps = testDeps();
@@ -65,13 +44,13 @@ describe.skipIf(!hasChromium)("CMDB in a browser", () => {
     const created = await createIncident(deps, actor, { title: `Payslips fail ${tag}`, description: "", impact: "high", urgency: "high" }, { via: "session" });
     const number = (created.body as { number: string }).number;
 
-    await page.goto(`${baseUrl}/sign-in`);
+    await page.goto(`${h.baseUrl}/sign-in`);
     await page.getByLabel("Email").fill(agent.email);
     await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await poll(() => page.getByRole("heading", { level: 1, name: "All open" }).isVisible()).toBe(true);
 
-    await page.goto(`${baseUrl}/incidents/${number}`);
+    await page.goto(`${h.baseUrl}/incidents/${number}`);
     const panel = page.getByRole("region", { name: "Configuration items" });
     await poll(() => panel.getByText("No CIs linked.").isVisible()).toBe(true);
     await panel.getByRole("combobox", { name: "Add a CI" }).fill(`vm-pay-${tag}`.slice(0, 10));
@@ -90,6 +69,6 @@ describe.skipIf(!hasChromium)("CMDB in a browser", () => {
     await poll(() => page.getByRole("region", { name: "Open incidents, problems and changes" }).getByRole("link", { name: number }).isVisible()).toBe(true);
     await poll(() => page.locator("[data-testid=service-map] canvas").count()).toBeGreaterThan(0);
     await poll(() => page.getByRole("region", { name: "History" }).getByText(`linked to ${number}`).isVisible()).toBe(true);
-    expect(consoleErrors).toEqual([]);
+    expect(h.errors).toEqual([]);
   });
 });

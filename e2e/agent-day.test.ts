@@ -1,45 +1,24 @@
-import fs from "node:fs";
-import type { AddressInfo } from "node:net";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchChromium, poll, webDist } from "./support/browser";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../server/platform/config";
-import { type Running, startRoles } from "../server/runtime";
+import type { Page } from "playwright-core";
+import { hasChromium, poll } from "./support/browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGroup, createOrg, createUser, TEST_PASSWORD } from "../server/test/factories";
-import { closeTestApp, testDeps, uniq } from "../server/test/harness";
+import { testDeps, uniq } from "../server/test/harness";
+import { type BrowserHarness, startBrowserHarness } from "./support/portico";
 
 // The agent's day at depth in a real browser: a major incident from three incidents, merging duplicates,
 // time against a support contract.
 // Runs the real server in-process on the run's test database and drives Debian's Chromium.
 
 describe.skipIf(!hasChromium)("agent's day in a browser", () => {
-  let running: Running;
-  let browser: Browser;
+  let h: BrowserHarness;
   let page: Page;
-  let baseUrl = "";
-  let dist: { dir: string; cleanup: boolean } | null = null;
-  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = webDist();
-    const url = inject("databaseUrl");
-    const config = loadConfig({ ...process.env, DATABASE_URL: url, PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never });
-    running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
-    const address = running.app?.server.address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on("pageerror", (err) => consoleErrors.push(`pageerror: ${err.message}`));
+    h = await startBrowserHarness();
+    page = await h.newPage();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await closeTestApp();
-    if (dist?.cleanup) fs.rmSync(dist.dir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.close());
 
   it("declares a major incident from three, posts an update, resolves all at once; merges duplicates; logs time against a contract", async () => {
     const deps = testDeps();
@@ -49,7 +28,7 @@ describe.skipIf(!hasChromium)("agent's day in a browser", () => {
     const admin = await createUser(deps, org.id, "admin");
     const requester = await createUser(deps, org.id, "requester");
     const call = async (who: { token: string }, method: string, url: string, body?: unknown) => {
-      const res = await fetch(`${baseUrl}${url}`, {
+      const res = await fetch(`${h.baseUrl}${url}`, {
         method,
         headers: { authorization: `Bearer ${who.token}`, ...(body ? { "content-type": "application/json" } : {}) },
         body: body ? JSON.stringify(body) : undefined,
@@ -61,7 +40,7 @@ describe.skipIf(!hasChromium)("agent's day in a browser", () => {
     const month = new Date().toISOString().slice(0, 7);
     await call(admin, "POST", "/api/v1/support-contracts", { name: "Gold support", startsOn: `${month}-01`, monthlyHours: 10 });
 
-    await page.goto(`${baseUrl}/`);
+    await page.goto(`${h.baseUrl}/`);
     await page.getByLabel("Email").fill(agent.email);
     await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -103,7 +82,7 @@ describe.skipIf(!hasChromium)("agent's day in a browser", () => {
 
     // Merge two duplicates from the queue.
     const dups = [await make("Printer on floor 3 jammed"), await make("Floor 3 printer paper jam")];
-    await page.goto(`${baseUrl}/incidents`);
+    await page.goto(`${h.baseUrl}/incidents`);
     for (const i of dups) await page.getByRole("checkbox", { name: `Select ${i.number}` }).check();
     await page.getByRole("button", { name: "Merge…" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Merge", exact: true }).click();
@@ -112,7 +91,7 @@ describe.skipIf(!hasChromium)("agent's day in a browser", () => {
     expect(dupLinks[0]).toMatchObject({ kind: "duplicate_of", target: { number: dups[0].number } });
 
     // Log billable time against the contract and watch the budget drop.
-    await page.goto(`${baseUrl}/incidents/${dups[0].number}`);
+    await page.goto(`${h.baseUrl}/incidents/${dups[0].number}`);
     const budget = page.getByTestId("contract-budget");
     await poll(() => budget.textContent()).toContain("0 of 10 h used");
     await page.getByLabel("Minutes").fill("90");
@@ -120,6 +99,6 @@ describe.skipIf(!hasChromium)("agent's day in a browser", () => {
     await poll(() => budget.textContent()).toContain("1.5 of 10 h used");
     await poll(() => budget.textContent()).toContain("8.5 h left");
 
-    expect(consoleErrors).toEqual([]);
+    expect(h.errors).toEqual([]);
   });
 });

@@ -1,44 +1,23 @@
-import fs from "node:fs";
-import type { AddressInfo } from "node:net";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchChromium, poll, webDist } from "./support/browser";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../server/platform/config";
-import { type Running, startRoles } from "../server/runtime";
+import type { Page } from "playwright-core";
+import { hasChromium, poll } from "./support/browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGroup, createOrg, createUser, TEST_PASSWORD } from "../server/test/factories";
-import { closeTestApp, testDeps, uniq } from "../server/test/harness";
+import { testDeps, uniq } from "../server/test/harness";
+import { type BrowserHarness, startBrowserHarness } from "./support/portico";
 
 // An agent's working day in a real browser: sign in, log an incident, take it, reply, resolve it.
 // Runs the real server in-process on the run's test database and drives Debian's Chromium.
 
 describe.skipIf(!hasChromium)("agent workspace in a browser", () => {
-  let running: Running;
-  let browser: Browser;
+  let h: BrowserHarness;
   let page: Page;
-  let baseUrl = "";
-  let dist: { dir: string; cleanup: boolean } | null = null;
-  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = webDist();
-    const url = inject("databaseUrl");
-    const config = loadConfig({ ...process.env, DATABASE_URL: url, PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never });
-    running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
-    const address = running.app?.server.address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    page.on("pageerror", (err) => consoleErrors.push(`pageerror: ${err.message}`));
+    h = await startBrowserHarness();
+    page = await h.newPage();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await closeTestApp();
-    if (dist?.cleanup) fs.rmSync(dist.dir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.close());
 
   it("signs in, creates, assigns, comments on and resolves an incident", async () => {
     const deps = testDeps();
@@ -50,7 +29,7 @@ describe.skipIf(!hasChromium)("agent workspace in a browser", () => {
     const notes = "Replaced the faulty HDMI cable; projector works again.";
 
     // Sign in through the form; an unknown session lands on the sign-in page first.
-    await page.goto(`${baseUrl}/`);
+    await page.goto(`${h.baseUrl}/`);
     await page.getByLabel("Email").fill(agent.email);
     await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -125,12 +104,12 @@ describe.skipIf(!hasChromium)("agent workspace in a browser", () => {
     expect(comments).toEqual([{ body: comment, visibility: "public", author_id: agent.id }]);
 
     // And so does the API, as another client would see it.
-    const res = await fetch(`${baseUrl}/api/v1/incidents/${number}`, { headers: { authorization: `Bearer ${agent.token}` } });
+    const res = await fetch(`${h.baseUrl}/api/v1/incidents/${number}`, { headers: { authorization: `Bearer ${agent.token}` } });
     expect(res.status).toBe(200);
     const api = (await res.json()) as { state: string; resolutionCode: string; resolutionNotes: string; actions: string[] };
     expect(api).toMatchObject({ state: "resolved", resolutionCode: "solved_permanently", resolutionNotes: notes });
     expect(api.actions).toContain("reopen");
 
-    expect(consoleErrors).toEqual([]);
+    expect(h.errors).toEqual([]);
   });
 });

@@ -1,62 +1,35 @@
-import fs from "node:fs";
-import type { AddressInfo } from "node:net";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../server/platform/config";
-import { type Running, startRoles } from "../server/runtime";
-import { createGroup, createOrg, createUser, TEST_PASSWORD } from "../server/test/factories";
-import { closeTestApp, testDeps, uniq } from "../server/test/harness";
-import { hasChromium, launchChromium, webDist } from "./support/browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGroup, createOrg, createUser } from "../server/test/factories";
+import { testDeps, uniq } from "../server/test/harness";
+import { hasChromium } from "./support/browser";
+import { type BrowserHarness, startBrowserHarness } from "./support/portico";
 
 // A desk lead builds a catalog item's form, approval chain and fulfilment plan with the visual editors
 // (no JSON), sees the live preview follow a show-when condition, saves, and the server holds exactly that.
 
 describe.skipIf(!hasChromium)("building a catalog item without JSON", () => {
-  let running: Running;
-  let browser: Browser;
-  let baseUrl = "";
-  let dist: { dir: string; cleanup: boolean } | null = null;
+  let h: BrowserHarness;
 
   beforeAll(async () => {
-    dist = webDist();
-    const url = inject("databaseUrl");
-    const config = loadConfig({ ...process.env, DATABASE_URL: url, PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never });
-    running = await startRoles({ url, roles: ["web"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
-    const address = running.app?.server.address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await launchChromium();
+    h = await startBrowserHarness({ roles: ["web"] });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await closeTestApp();
-    if (dist?.cleanup) fs.rmSync(dist.dir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.close());
 
   it("adds questions with choices and a condition, a manager stage and a task; saves what it shows", async () => {
     const deps = testDeps();
     const org = await createOrg(deps);
     const group = await createGroup(deps, org.id, `Workplace ${uniq()}`);
     const admin = await createUser(deps, org.id, "admin");
-    const res = await fetch(`${baseUrl}/api/v1/desks`, {
+    const res = await fetch(`${h.baseUrl}/api/v1/desks`, {
       method: "POST",
       headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" },
       body: JSON.stringify({ name: "IT", slug: "it" }),
     });
     expect(res.status).toBe(201);
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel("Email").fill(admin.email);
-    await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
-    await page.goto(`${baseUrl}/admin/catalog`);
+    const page = await h.signIn(admin.email);
+    await page.goto(`${h.baseUrl}/admin/catalog`);
     await page.getByRole("button", { name: "New item" }).first().click();
     await page.getByRole("textbox", { name: "Name" }).fill("Monitor");
     await page.getByRole("combobox", { name: "Desk", exact: true }).click();
@@ -99,9 +72,9 @@ describe.skipIf(!hasChromium)("building a catalog item without JSON", () => {
     await page.getByRole("button", { name: /^Save/ }).click();
     await page.getByRole("button", { name: "Monitor" }).waitFor();
 
-    const list = await fetch(`${baseUrl}/api/v1/catalog/items?all=true`, { headers: { authorization: `Bearer ${admin.token}` } }).then((r) => r.json());
+    const list = await fetch(`${h.baseUrl}/api/v1/catalog/items?all=true`, { headers: { authorization: `Bearer ${admin.token}` } }).then((r) => r.json());
     const id = list.items.find((i: { name: string }) => i.name === "Monitor").id;
-    const item = await fetch(`${baseUrl}/api/v1/catalog/items/${id}`, { headers: { authorization: `Bearer ${admin.token}` } }).then((r) => r.json());
+    const item = await fetch(`${h.baseUrl}/api/v1/catalog/items/${id}`, { headers: { authorization: `Bearer ${admin.token}` } }).then((r) => r.json());
     expect(item.form.variables).toMatchObject([
       {
         name: "screen_size",
@@ -116,7 +89,7 @@ describe.skipIf(!hasChromium)("building a catalog item without JSON", () => {
     ]);
     expect(item.approvals).toMatchObject([{ name: "Manager approval", approvers: [{ kind: "manager" }], rule: "any" }]);
     expect(item.fulfilment).toMatchObject([{ title: "Deliver the monitor", groupId: group.id, parallelWithPrevious: false }]);
-    expect(errors).toEqual([]);
-    await context.close();
+    expect(h.errors).toEqual([]);
+    await page.context().close();
   });
 });

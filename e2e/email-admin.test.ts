@@ -1,51 +1,27 @@
-import fs from "node:fs";
-import type { AddressInfo } from "node:net";
 import nodemailer from "nodemailer";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchChromium, poll, webDist } from "./support/browser";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../server/platform/config";
-import { type Running, startRoles } from "../server/runtime";
+import type { Page } from "playwright-core";
+import { hasChromium, poll } from "./support/browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGroup, createOrg, createUser, TEST_PASSWORD } from "../server/test/factories";
-import { closeTestApp, testDeps, uniq } from "../server/test/harness";
+import { testDeps, uniq } from "../server/test/harness";
+import { type BrowserHarness, startBrowserHarness } from "./support/portico";
 
 // An administrator's view of the email channel in a real browser: mail sent to the SMTP intake of a
 // running worker shows up under Email → Received mail with its ticket, which opens; the quarantine
 // shows the reason; a person turns a notification off from the user menu.
 
 describe.skipIf(!hasChromium)("email channel in a browser", () => {
-  let running: Running;
-  let browser: Browser;
+  let h: BrowserHarness;
   let page: Page;
-  let baseUrl = "";
   let intakePort = 0;
-  let dist: { dir: string; cleanup: boolean } | null = null;
 
   beforeAll(async () => {
-    dist = webDist();
-    const url = inject("databaseUrl");
-    const config = loadConfig({
-      ...process.env,
-      DATABASE_URL: url,
-      PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never,
-      PORTICO_SMTP_INTAKE_PORT: "0",
-      PORTICO_MAIL_SENDER_LIMIT_PER_HOUR: "1",
-    });
-    running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
-    baseUrl = `http://127.0.0.1:${(running.app?.server.address() as AddressInfo | undefined)?.port}`;
-    intakePort = running.intake?.port ?? 0;
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    h = await startBrowserHarness({ env: { PORTICO_SMTP_INTAKE_PORT: "0", PORTICO_MAIL_SENDER_LIMIT_PER_HOUR: "1" } });
+    page = await h.newPage();
+    intakePort = h.running.intake?.port ?? 0;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await closeTestApp();
-    if (dist?.cleanup) fs.rmSync(dist.dir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.close());
 
   it("shows received mail with its ticket and the quarantine, and keeps personal preferences", async () => {
     const deps = testDeps();
@@ -66,7 +42,7 @@ describe.skipIf(!hasChromium)("email channel in a browser", () => {
     await smtp.sendMail({ from, to: address, subject: "Again", text: "Still dead." });
     smtp.close();
 
-    await page.goto(`${baseUrl}/`);
+    await page.goto(`${h.baseUrl}/`);
     await page.getByLabel("Email").fill(admin.email);
     await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();

@@ -1,53 +1,20 @@
-import fs from "node:fs";
-import type { AddressInfo } from "node:net";
-import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchChromium, poll, webDist } from "./support/browser";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../server/platform/config";
-import { type Running, startRoles } from "../server/runtime";
-import { createGroup, createOrg, createUser, setManager, TEST_PASSWORD } from "../server/test/factories";
-import { closeTestApp, testDeps, uniq } from "../server/test/harness";
+import { hasChromium, poll } from "./support/browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGroup, createOrg, createUser, setManager } from "../server/test/factories";
+import { testDeps, uniq } from "../server/test/harness";
+import { type BrowserHarness, startBrowserHarness } from "./support/portico";
 
 // The self-service portal in a real browser: a requester orders a laptop, their manager approves it in the
 // portal, an agent works the task in the workspace, and the requester sees the request completed.
 
 describe.skipIf(!hasChromium)("ordering a laptop through the portal", () => {
-  let running: Running;
-  let browser: Browser;
-  let baseUrl = "";
-  let dist: { dir: string; cleanup: boolean } | null = null;
-  const consoleErrors: string[] = [];
+  let h: BrowserHarness;
 
   beforeAll(async () => {
-    dist = webDist();
-    const url = inject("databaseUrl");
-    const config = loadConfig({ ...process.env, DATABASE_URL: url, PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never });
-    running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
-    const address = running.app?.server.address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await launchChromium();
+    h = await startBrowserHarness();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await closeTestApp();
-    if (dist?.cleanup) fs.rmSync(dist.dir, { recursive: true, force: true });
-  });
-
-  /** A signed-in page of its own (one browser context per person). */
-  async function signIn(email: string, width = 1440): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    page.on("pageerror", (err) => consoleErrors.push(`pageerror: ${err.message}`));
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
-    return page;
-  }
+  afterAll(() => h?.close());
 
   it("requester orders, manager approves, agent fulfils, requester sees it done", async () => {
     const deps = testDeps();
@@ -59,7 +26,7 @@ describe.skipIf(!hasChromium)("ordering a laptop through the portal", () => {
     const requester = await createUser(deps, org.id, "requester", { name: `Dana Requester ${uniq()}` });
     await setManager(deps, requester.id, manager.id);
     const call = async (path: string, body: unknown) => {
-      const res = await fetch(`${baseUrl}${path}`, {
+      const res = await fetch(`${h.baseUrl}${path}`, {
         method: "POST",
         headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" },
         body: JSON.stringify(body),
@@ -93,7 +60,7 @@ describe.skipIf(!hasChromium)("ordering a laptop through the portal", () => {
     });
 
     // The requester lands in the portal, finds the laptop by searching, and orders it.
-    const me = await signIn(requester.email, 390);
+    const me = await h.signIn(requester.email, { viewport: { width: 390, height: 900 } });
     await poll(() => new URL(me.url()).pathname).toBe("/portal");
     await me.getByLabel("Search the help center").fill("laptop");
     await me.getByText("New laptop").first().click();
@@ -112,15 +79,15 @@ describe.skipIf(!hasChromium)("ordering a laptop through the portal", () => {
     expect(number).toMatch(/^REQ\d{7}$/);
 
     // The manager approves it from "Approvals" in the portal.
-    const boss = await signIn(manager.email);
+    const boss = await h.signIn(manager.email);
     await boss.getByRole("link", { name: /^Approvals/ }).click();
     await poll(() => boss.getByText("My old one will not boot.", { exact: false }).isVisible()).toBe(true);
     await boss.getByRole("button", { name: "Approve" }).click();
     await poll(() => boss.getByText("Nothing is waiting for your approval.").isVisible()).toBe(true);
 
     // The agent works the task from the request's page in the workspace.
-    const desk1 = await signIn(agent.email);
-    await desk1.goto(`${baseUrl}/requests/${number}`);
+    const desk1 = await h.signIn(agent.email);
+    await desk1.goto(`${h.baseUrl}/requests/${number}`);
     await poll(() => desk1.getByText("Prepare the laptop").isVisible()).toBe(true);
     await desk1.getByRole("button", { name: "Start" }).click();
     await desk1.getByRole("button", { name: "Complete" }).click();
@@ -132,6 +99,6 @@ describe.skipIf(!hasChromium)("ordering a laptop through the portal", () => {
     const row = await deps.db.selectFrom("work_items").select(["state", "closed_at"]).where("number", "=", number).executeTakeFirstOrThrow();
     expect(row.state).toBe("completed");
     expect(row.closed_at).not.toBeNull();
-    expect(consoleErrors).toEqual([]);
+    expect(h.errors).toEqual([]);
   });
 });

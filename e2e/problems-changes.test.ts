@@ -1,12 +1,8 @@
-import fs from "node:fs";
-import type { AddressInfo } from "node:net";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { hasChromium, launchChromium, poll, webDist } from "./support/browser";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../server/platform/config";
-import { type Running, startRoles } from "../server/runtime";
-import { createGroup, createOrg, createService, createUser, TEST_PASSWORD } from "../server/test/factories";
-import { closeTestApp, testDeps, uniq } from "../server/test/harness";
+import { hasChromium, poll } from "./support/browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGroup, createOrg, createService, createUser } from "../server/test/factories";
+import { testDeps, uniq } from "../server/test/harness";
+import { type BrowserHarness, startBrowserHarness } from "./support/portico";
 
 // Problem and change management in a real browser: an agent links incidents to a problem, records a
 // known error, raises a normal change; a CAB member approves it in their browser; it is on the calendar.
@@ -15,41 +11,13 @@ import { closeTestApp, testDeps, uniq } from "../server/test/harness";
 const local = (d: Date) => d.toISOString().slice(0, 16);
 
 describe.skipIf(!hasChromium)("problems and changes in a browser", () => {
-  let running: Running;
-  let browser: Browser;
-  let baseUrl = "";
-  let dist: { dir: string; cleanup: boolean } | null = null;
-  const errors: string[] = [];
+  let h: BrowserHarness;
 
   beforeAll(async () => {
-    dist = webDist();
-    const url = inject("databaseUrl");
-    const config = loadConfig({ ...process.env, DATABASE_URL: url, PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never });
-    running = await startRoles({ url, roles: ["web", "worker"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
-    const address = running.app?.server.address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await launchChromium();
+    h = await startBrowserHarness();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await closeTestApp();
-    if (dist?.cleanup) fs.rmSync(dist.dir, { recursive: true, force: true });
-  });
-
-  async function signIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: "UTC" });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/incidents/);
-    return { context, page };
-  }
+  afterAll(() => h?.close());
 
   it("links incidents to a problem, records a known error, raises a normal change the CAB approves, and shows it on the calendar", async () => {
     const deps = testDeps();
@@ -62,7 +30,7 @@ describe.skipIf(!hasChromium)("problems and changes in a browser", () => {
     const admin = await createUser(deps, org.id, "admin");
     const service = await createService(deps, org.id, `Mail ${uniq()}`);
     const api = async (who: { token: string }, method: string, p: string, body?: unknown) => {
-      const res = await fetch(`${baseUrl}${p}`, {
+      const res = await fetch(`${h.baseUrl}${p}`, {
         method,
         headers: { authorization: `Bearer ${who.token}`, ...(body ? { "content-type": "application/json" } : {}) },
         body: body ? JSON.stringify(body) : undefined,
@@ -76,7 +44,7 @@ describe.skipIf(!hasChromium)("problems and changes in a browser", () => {
     for (const title of ["Mail stuck in outbox", "Outgoing mail delayed"])
       incidents.push((await api(agent, "POST", "/api/v1/incidents", { title, impact: "medium", urgency: "medium", serviceId: service.id })).body.number);
 
-    const { page } = await signIn(agent.email);
+    const page = await h.signIn(agent.email, { timezoneId: "UTC" });
 
     // A problem, with both incidents linked in one go.
     await page.getByRole("navigation").getByRole("link", { name: "Problems" }).click();
@@ -119,13 +87,13 @@ describe.skipIf(!hasChromium)("problems and changes in a browser", () => {
     await poll(() => page.getByText("Carl Cab", { exact: false }).first().isVisible()).toBe(true);
 
     // The CAB member approves in their own browser; the change manager signs it off.
-    const cabSession = await signIn(member.email);
-    await cabSession.page.goto(`${baseUrl}/changes/${chg}`);
-    await cabSession.page.getByRole("button", { name: "Approve" }).click();
+    const cabPage = await h.signIn(member.email, { timezoneId: "UTC" });
+    await cabPage.goto(`${h.baseUrl}/changes/${chg}`);
+    await cabPage.getByRole("button", { name: "Approve" }).click();
     await poll(async () => (await api(manager, "GET", "/api/v1/approvals")).body.items.length).toBe(1);
     const pending = (await api(manager, "GET", "/api/v1/approvals")).body.items[0];
     expect((await api(manager, "POST", `/api/v1/approvals/${pending.id}/decision`, { decision: "approve" })).status).toBe(200);
-    await cabSession.context.close();
+    await cabPage.context().close();
 
     // Scheduled, and on the change calendar.
     await page.reload();
@@ -147,6 +115,6 @@ describe.skipIf(!hasChromium)("problems and changes in a browser", () => {
     expect(row.state).toBe("scheduled");
     const problem = (await api(agent, "GET", `/api/v1/problems/${prb}`)).body;
     expect(problem).toMatchObject({ incidentCount: 2, knownError: { workaround: "Restart the mail relay service." } });
-    expect(errors).toEqual([]);
+    expect(h.errors).toEqual([]);
   });
 });
