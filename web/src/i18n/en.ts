@@ -19,6 +19,8 @@ export const en = {
     close: "Close dialog",
     notFound: "This page does not exist.",
     backToQueue: "Back to the queue",
+    recordNotFound: "There is no {{reference}}, or you may not see it.",
+    recordLoadFailed: "This could not be loaded. Check your connection and try again.",
     pageTitle: "{{page}} · Portico",
   },
   auth: {

@@ -1,7 +1,7 @@
-import { Alert, Anchor, Button, Center, Grid, Group, Loader, Paper, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Grid, Group, Paper, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconChevronRight } from "@tabler/icons-react";
-import { Link, useParams } from "@tanstack/react-router";
+import { useParams } from "@tanstack/react-router";
 import { type FormEvent, Fragment, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { CHANGE_OUTCOMES, type ChangeAction, type TChange } from "../../../../contracts/changes";
@@ -15,30 +15,14 @@ import { ChangeStateBadge, ChangeTypeBadge, formatWindow, RiskBadge } from "./ch
 import { ApprovalsPanel, ConflictsPanel, RiskPanel, TasksPanel } from "./change-panels";
 import { changeKeys, useChange, useChangeTransition, useUpdateChange } from "./changes.api";
 import { toIso } from "./new-change.page";
+import { RecordFallback } from "../../app/record-gate";
 
 /** One change: its type's path, actions, conflicts, approvals, plans and window, risk, tasks, activity. */
 export function ChangeDetailPage() {
   const { t } = useTranslation();
   const { changeId } = useParams({ from: "/_agent/changes/$changeId" });
   const query = useChange(changeId);
-  if (query.isPending)
-    return (
-      <Center py="xl">
-        <Loader aria-label={t("app.loading")} />
-      </Center>
-    );
-  if (query.isError)
-    return (
-      <Stack maw={640}>
-        <PageHeading fz="h2">{changeId}</PageHeading>
-        <Alert color="red" role="alert">
-          {errorText(query.error, t)}
-        </Alert>
-        <Anchor component={Link} to="/changes">
-          {t("changes.title")}
-        </Anchor>
-      </Stack>
-    );
+  if (!query.isSuccess) return <RecordFallback query={query} reference={changeId} back={{ to: "/changes", label: t("changes.title") }} />;
   const c = query.data;
   return (
     <Stack gap="md">

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Center, Grid, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Badge, Button, Grid, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconArrowLeft, IconPencil } from "@tabler/icons-react";
 import { useParams } from "@tanstack/react-router";
 import type { TFunction } from "i18next";
@@ -6,7 +6,6 @@ import { type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { TAttributeDef } from "../../../../contracts/cmdb-attributes";
 import type { TCi, TCiHistoryEvent } from "../../../../contracts/cmdb";
-import { ApiError } from "../../app/api";
 import { AnchorLink } from "../../app/links";
 import { PageHeading } from "../../app/page";
 import { RelativeTime } from "../../app/time";
@@ -15,6 +14,7 @@ import { CiStatusBadge } from "./cmdb-list.page";
 import { CiFormModal } from "./ci-form";
 import { CiRelationships } from "./ci-relationships";
 import { ServiceMap } from "./service-map";
+import { RecordFallback } from "../../app/record-gate";
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -38,23 +38,7 @@ export function CiDetailPage() {
   const query = useCi(ciId);
   const classes = useCiClasses();
   const [editing, setEditing] = useState(false);
-  if (query.isPending)
-    return (
-      <Center py="xl">
-        <Loader aria-label={t("app.loading")} />
-      </Center>
-    );
-  if (query.isError) {
-    const missing = query.error instanceof ApiError && (query.error.status === 404 || query.error.status === 400);
-    return (
-      <Stack maw={640}>
-        <Alert color="red" role="alert">
-          {missing ? t("cmdb.notFound") : t("cmdb.loadFailed")}
-        </Alert>
-        <AnchorLink to="/cmdb">{t("cmdb.back")}</AnchorLink>
-      </Stack>
-    );
-  }
+  if (!query.isSuccess) return <RecordFallback query={query} reference={ciId} back={{ to: "/cmdb", label: t("cmdb.back") }} notFound={t("cmdb.notFound")} />;
   const ci = query.data;
   const defs: TAttributeDef[] = classes.data?.find((c) => c.id === ci.classId)?.attributes ?? [];
   return (

@@ -1,6 +1,6 @@
-import { Alert, Anchor, Button, Center, Grid, Group, Loader, Paper, Select, Stack, Text, Textarea, Title } from "@mantine/core";
+import { Alert, Button, Grid, Group, Paper, Select, Stack, Text, Textarea, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { Link, useParams } from "@tanstack/react-router";
+import { useParams } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PROBLEM_CLOSE_CODES, type ProblemAction, type TProblem } from "../../../../contracts/problems";
@@ -15,30 +15,14 @@ import { KnownErrorPanel } from "./known-error-panel";
 import { LinkedIncidentsPanel } from "./linked-incidents-panel";
 import { ProblemStateBadge } from "./problem-badges";
 import { problemKeys, useProblem, useProblemTransition, useUpdateProblem } from "./problems.api";
+import { RecordFallback } from "../../app/record-gate";
 
 /** One problem: state and actions, analysis (root cause, workaround, fix), incidents, known error, activity. */
 export function ProblemDetailPage() {
   const { t } = useTranslation();
   const { problemId } = useParams({ from: "/_agent/problems/$problemId" });
   const query = useProblem(problemId);
-  if (query.isPending)
-    return (
-      <Center py="xl">
-        <Loader aria-label={t("app.loading")} />
-      </Center>
-    );
-  if (query.isError)
-    return (
-      <Stack maw={640}>
-        <PageHeading fz="h2">{problemId}</PageHeading>
-        <Alert color="red" role="alert">
-          {errorText(query.error, t)}
-        </Alert>
-        <Anchor component={Link} to="/problems">
-          {t("problems.title")}
-        </Anchor>
-      </Stack>
-    );
+  if (!query.isSuccess) return <RecordFallback query={query} reference={problemId} back={{ to: "/problems", label: t("problems.title") }} />;
   const p = query.data;
   return (
     <Stack gap="md">

@@ -1,10 +1,9 @@
-import { Alert, Anchor, Button, Center, Grid, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Grid, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconArrowLeft } from "@tabler/icons-react";
-import { Link, useParams } from "@tanstack/react-router";
+import { useParams } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { TIncident } from "../../../../../contracts/incidents";
-import { ApiError } from "../../../app/api";
 import { AnchorLink } from "../../../app/links";
 import { PageHeading, useDocumentTitle } from "../../../app/page";
 import { RelativeTime } from "../../../app/time";
@@ -29,6 +28,7 @@ import { LinkTreePanel } from "../../desk-work/link-tree-panel";
 import { MajorBanner } from "../../desk-work/major-banner";
 import { TimePanel } from "../../desk-work/time-panel";
 import { CiPickerPanel } from "../../cmdb/ci-picker-panel";
+import { RecordFallback } from "../../../app/record-gate";
 
 /** One incident: header and actions, description, activity, and the side panels. */
 export function IncidentDetailPage() {
@@ -39,32 +39,15 @@ export function IncidentDetailPage() {
   const isStaff = useIsStaff();
   useDocumentTitle(query.data ? `${query.data.number} ${query.data.title}` : incidentId);
 
-  if (query.isPending) {
+  if (!query.isSuccess)
     return (
-      <Center py="xl">
-        <Loader aria-label={t("app.loading")} />
-      </Center>
+      <RecordFallback
+        query={query}
+        reference={incidentId}
+        back={{ to: "/", label: t("app.backToQueue") }}
+        notFound={t("detail.notFound", { id: incidentId })}
+      />
     );
-  }
-  if (query.isError) {
-    const notFound = query.error instanceof ApiError && (query.error.status === 404 || query.error.status === 400);
-    return (
-      <Stack maw={640}>
-        <PageHeading fz="h2" documentTitle={incidentId}>
-          {incidentId}
-        </PageHeading>
-        <Alert color="red" role="alert">
-          {notFound ? t("detail.notFound", { id: incidentId }) : t("detail.loadFailed")}
-        </Alert>
-        <Group>
-          {!notFound && <Button onClick={() => void query.refetch()}>{t("app.retry")}</Button>}
-          <Anchor component={Link} to="/">
-            {t("app.backToQueue")}
-          </Anchor>
-        </Group>
-      </Stack>
-    );
-  }
   const inc = query.data;
   const reload = () => query.refetch();
   return (
