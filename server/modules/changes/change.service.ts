@@ -24,6 +24,7 @@ import { blastRadius, ciConflicts } from "./change-ci.service";
 import { countOpenTasks, listTasksOf } from "./change-task.service";
 import * as templates from "./change-template.repo";
 import { checkChangeTransition, type Guard } from "./change.workflow";
+import { syncSlaClocks } from "../sla/sla.sync";
 
 /** Refuses unknown services and a group/assignee of another organization, naming the field. */
 async function assertRefs(db: DbOrTx, orgId: string, r: { serviceIds?: string[]; groupId?: string | null; assigneeId?: string | null }) {
@@ -120,6 +121,8 @@ export async function createChange(deps: Deps, actor: Actor, input: TCreateChang
       await repo.setAffectedServices(tx, actor.organizationId, row.id, serviceIds);
       if (input.riskAnswers) await storeRisk(deps, tx, actor, { ...row, template_id: tpl?.id ?? null }, serviceIds, input.riskAnswers);
       if (problem) await addLink({ ...deps, db: tx }, actor, row.id, "change", "caused_by", problem.id);
+      // Service levels apply to changes as to any work item (policies may match on type "change").
+      await syncSlaClocks(tx, row.id, { reason: "created", actorId: actor.userId });
       await announce(tx, row, row.version, actor.userId, "work_item.created");
       return { status: 201, body: await presentById(deps, tx, actor, row.id) };
     }),
@@ -263,6 +266,7 @@ export async function updateChange(deps: Deps, actor: Actor, ref: string, patch:
       changes,
       data: override ? { reason: override.reason } : {},
     });
+    await syncSlaClocks(tx, row.id, { reason: "updated", actorId: actor.userId });
     await announce(tx, row, version, actor.userId);
     return row.id;
   });
@@ -304,6 +308,7 @@ export async function applyTransition(
   for (const [k, v] of Object.entries(extra))
     if (k !== "approved_at" && v !== null && !(v instanceof Date)) changes.push({ field: k, from: (row as never)[k] ?? null, to: v });
   await insertTimeline(tx, { organizationId: row.organization_id, workItemId: row.id, actorId, kind: "state_changed", changes, data: { action, ...data } });
+  await syncSlaClocks(tx, row.id, { reason: "state_changed", actorId });
   await announce(tx, row, version, actorId);
 }
 

@@ -21,6 +21,7 @@ import { assertStaff } from "./problem.policy";
 import { presentProblem, presentProblemSummary } from "./problem.presenter";
 import * as repo from "./problem.repo";
 import { checkProblemTransition, missingProblemInputs } from "./problem.workflow";
+import { syncSlaClocks } from "../sla/sla.sync";
 
 /** Refuses a service, group or assignee of another organization, naming the field. */
 async function assertReferences(db: DbOrTx, orgId: string, refs: { serviceId?: string | null; groupId?: string | null; assigneeId?: string | null }) {
@@ -62,6 +63,8 @@ export async function createProblem(deps: Deps, actor: Actor, input: TCreateProb
             failed.map((f) => ({ field: "body.incidents", message: `${f.ref}: ${f.message}` })),
           );
       }
+      // Service levels apply to problems as to any work item (policies may match on type "problem").
+      await syncSlaClocks(tx, row.id, { reason: "created", actorId: actor.userId });
       await announce(tx, row, row.version, actor.userId, "work_item.created");
       return { status: 201, body: await presentById(tx, actor, row.id) };
     }),
@@ -174,6 +177,7 @@ async function applyToLocked(tx: Tx, actor: Actor, row: repo.LockedProblem, patc
     changes,
     data: action ? { action, ...(patch.reason ? { reason: patch.reason } : {}) } : {},
   });
+  await syncSlaClocks(tx, row.id, { reason: toState ? "state_changed" : "updated", actorId: actor.userId });
   await announce(tx, row, version, actor.userId);
 }
 

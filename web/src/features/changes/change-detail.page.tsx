@@ -16,6 +16,7 @@ import { ApprovalsPanel, ConflictsPanel, RiskPanel, TasksPanel } from "./change-
 import { changeKeys, useChange, useChangeTransition, useUpdateChange } from "./changes.api";
 import { toIso } from "./new-change.page";
 import { RecordFallback } from "../../app/record-gate";
+import { ClocksPanel } from "../sla/clocks-panel";
 
 /** One change: its type's path, actions, conflicts, approvals, plans and window, risk, tasks, activity. */
 export function ChangeDetailPage() {
@@ -64,6 +65,7 @@ export function ChangeDetailPage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">
+            <ClocksPanel itemRef={c.number} />
             <ApprovalsPanel change={c} />
             <RiskPanel change={c} key={`risk-${c.version}`} />
             <TasksPanel change={c} />

@@ -16,6 +16,7 @@ import { LinkedIncidentsPanel } from "./linked-incidents-panel";
 import { ProblemStateBadge } from "./problem-badges";
 import { problemKeys, useProblem, useProblemTransition, useUpdateProblem } from "./problems.api";
 import { RecordFallback } from "../../app/record-gate";
+import { ClocksPanel } from "../sla/clocks-panel";
 
 /** One problem: state and actions, analysis (root cause, workaround, fix), incidents, known error, activity. */
 export function ProblemDetailPage() {
@@ -61,6 +62,7 @@ export function ProblemDetailPage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">
+            <ClocksPanel itemRef={p.number} />
             <LinkedIncidentsPanel problem={p} problemRef={problemId} />
             <KnownErrorPanel problem={p} problemRef={problemId} />
           </Stack>
