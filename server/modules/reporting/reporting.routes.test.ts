@@ -246,7 +246,8 @@ describe("backlog, changes and CIs", () => {
   it("ages the open backlog and rates changes by outcome", async () => {
     const d = await createDesk(deps);
     const o = d.org.id;
-    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const now = Date.now(); // one instant: durations between rows must not drift by the milliseconds between calls
+    const ago = (ms: number) => new Date(now - ms).toISOString();
     await item(o, d.requester.id, { createdAt: ago(2 * H) });
     await item(o, d.requester.id, { createdAt: ago(50 * H) });
     await item(o, d.requester.id, { createdAt: ago(40 * 24 * H) });
@@ -291,7 +292,8 @@ describe("custom reports", () => {
   it("runs, saves, shares and exports with formula cells escaped", async () => {
     const d = await createDesk(deps);
     const evil = await createGroup(deps, d.org.id, '=HYPERLINK("http://x")');
-    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const now = Date.now(); // one instant (see above)
+    const ago = (ms: number) => new Date(now - ms).toISOString();
     await item(d.org.id, d.requester.id, { createdAt: ago(2 * H), groupId: evil.id, resolvedAt: ago(H) });
     await item(d.org.id, d.requester.id, { createdAt: ago(5 * H), groupId: evil.id, resolvedAt: ago(2 * H) });
     await item(d.org.id, d.requester.id, { createdAt: ago(5 * H), groupId: d.group.id });
