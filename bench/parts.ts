@@ -24,4 +24,5 @@ export const BENCH_PARTS: Record<string, () => Promise<BenchPart>> = {
   cmdb: () => import("./cmdb.bench").then((m) => m.part),
   search: () => import("./search.bench").then((m) => m.part),
   sla: () => import("./sla.bench").then((m) => m.part),
+  webhooks: () => import("./webhooks.bench").then((m) => m.part),
 };

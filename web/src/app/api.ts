@@ -59,6 +59,8 @@ async function send(method: string, path: string, opts: RequestOptions): Promise
   const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
   let body: BodyInit | undefined;
   if (opts.body instanceof FormData) body = opts.body;
+  // A text body with its own content type (e.g. YAML) is sent as it is.
+  else if (typeof opts.body === "string" && opts.headers?.["content-type"]) body = opts.body;
   else if (opts.body !== undefined) {
     headers["content-type"] = "application/json";
     body = JSON.stringify(opts.body);

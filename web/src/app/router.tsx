@@ -33,6 +33,8 @@ import { PortalCatalogPage, PortalItemPage } from "../shells/portal/portal-catal
 import { PortalIncidentPage, PortalRequestPage, PortalRequestsPage } from "../shells/portal/portal-requests.page";
 import { PortalApprovalsPage } from "../shells/portal/portal-approvals.page";
 import { PortalReportPage } from "../shells/portal/portal-report.page";
+import { IntegrationsPage, parseIntegrationsSearch } from "../features/integrations/integrations.page";
+import { ConfigCodePage } from "../features/integrations/config-code.page";
 
 export interface RouterContext {
   auth: AuthState;
@@ -127,10 +129,20 @@ const ssoAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/ad
 
 const slaAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/service-levels", component: SlaAdminPage });
 
+const integrationsRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "/admin/integrations",
+  validateSearch: parseIntegrationsSearch,
+  component: IntegrationsPage,
+});
+const configCodeRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/config", component: ConfigCodePage });
+
 // One line per route: practices add theirs here.
 // biome-ignore format: one route per line, so practices built side by side merge cleanly
 const agentChildren = [
   slaAdminRoute,
+  integrationsRoute,
+  configCodeRoute,
   indexRoute,
   queueRoute,
   newIncidentRoute,

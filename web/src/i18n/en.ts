@@ -10,6 +10,7 @@ import { sso } from "../features/sso/sso.en";
 
 import { changesEn } from "../features/changes/changes.en";
 import { catalog } from "../features/catalog/catalog.en";
+import { integrations } from "../features/integrations/integrations.en";
 export const en = {
   app: {
     name: "Portico",
@@ -54,6 +55,8 @@ export const en = {
     changeCalendar: "Change calendar",
     requests: "Requests",
     catalogAdmin: "Service catalog",
+    integrations: "Integrations",
+    configCode: "Configuration as code",
   },
   shell: {
     mainNav: "Main navigation",
@@ -357,6 +360,7 @@ export const en = {
   sso,
   changes: changesEn,
   catalog,
+  integrations,
 } as const;
 
 export type Resources = typeof en;

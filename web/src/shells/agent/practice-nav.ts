@@ -7,6 +7,7 @@ import { IconDeviceLaptop } from "@tabler/icons-react";
 import { IconShieldLock } from "@tabler/icons-react";
 import { IconCalendarEvent, IconGitPullRequest } from "@tabler/icons-react";
 import { IconShoppingCart } from "@tabler/icons-react";
+import { IconFileCode, IconWebhook } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
@@ -36,4 +37,6 @@ export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/admin/catalog", labelKey: "nav.catalogAdmin", icon: IconShoppingCart, adminOnly: true },
   { to: "/admin/mail", labelKey: "nav.mail", icon: IconMail, adminOnly: true },
   { to: "/admin/sso", labelKey: "nav.sso", icon: IconShieldLock, adminOnly: true },
+  { to: "/admin/integrations", labelKey: "nav.integrations", icon: IconWebhook, adminOnly: true },
+  { to: "/admin/config", labelKey: "nav.configCode", icon: IconFileCode, adminOnly: true },
 ];
