@@ -1,7 +1,7 @@
 // Bench part `webhooks`: end-to-end latency from a work-item event's commit to the signed POST arriving
 // at a receiver on loopback, through the real queue and worker (graphile-worker, LISTEN-driven) and the
-// SSRF-checked client. Two runs: one event at a time (idle latency) and a steady stream
-// (BENCH_WEBHOOK_RATE events/s for BENCH_WEBHOOK_EVENTS events) to 2 subscriptions.
+// SSRF-checked client. Runs: one event at a time (idle latency), then steady streams to 2 subscriptions
+// at each rate of BENCH_WEBHOOK_RATES (events/s, default 10,25) for BENCH_WEBHOOK_SECONDS (20) each.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { JOBS } from "../server/app";
@@ -16,8 +16,11 @@ import type { BenchPart, BenchPartContext } from "./parts";
 
 const env = process.env;
 const SEQUENTIAL = Number(env.BENCH_WEBHOOK_SEQUENTIAL ?? 100);
-const EVENTS = Number(env.BENCH_WEBHOOK_EVENTS ?? 1_000);
-const RATE = Number(env.BENCH_WEBHOOK_RATE ?? 50);
+const RATES = (env.BENCH_WEBHOOK_RATES ?? "10,25")
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
+const STREAM_SECONDS = Number(env.BENCH_WEBHOOK_SECONDS ?? 20);
 
 function pct(sorted: number[], p: number) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
@@ -95,23 +98,27 @@ async function run(ctx: BenchPartContext): Promise<string> {
     const idle = latencies(1);
     const idleReceived = idle.length;
 
-    // 2. A steady stream to two subscriptions.
+    // 2. Steady streams to two subscriptions.
     await createWebhook(deps, actor, { name: "Bench B", url: rx.url, events: ["work_item.created"], workItemTypes: [], description: "", active: true });
-    committed.clear();
-    rx.arrivals.clear();
-    ctx.say(`webhooks: ${EVENTS} events at ${RATE}/s to 2 subscriptions…`);
-    const t0 = performance.now();
-    const pending: Promise<void>[] = [];
-    for (let i = 0; i < EVENTS; i++) {
-      const due = t0 + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      pending.push(createOne(SEQUENTIAL + i));
+    const streams: Array<{ rate: number; events: number; got: number; seconds: number; perSecond: number; l: number[] }> = [];
+    let n = SEQUENTIAL;
+    for (const rate of RATES) {
+      committed.clear();
+      rx.arrivals.clear();
+      const events = Math.round(rate * STREAM_SECONDS);
+      ctx.say(`webhooks: ${events} events at ${rate}/s to 2 subscriptions…`);
+      const t0 = performance.now();
+      const pending: Promise<void>[] = [];
+      for (let i = 0; i < events; i++) {
+        const wait = t0 + (i * 1000) / rate - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        pending.push(createOne(n++));
+      }
+      await Promise.all(pending);
+      const got = await waitFor(events, 2);
+      const seconds = (performance.now() - t0) / 1000;
+      streams.push({ rate, events, got, seconds, perSecond: got / seconds, l: latencies(2) });
     }
-    await Promise.all(pending);
-    const got = await waitFor(EVENTS, 2);
-    const streamSeconds = (performance.now() - t0) / 1000;
-    const stream = latencies(2);
     const failed = await db
       .selectFrom("webhook_deliveries")
       .select(db.fn.countAll<number>().as("n"))
@@ -129,7 +136,11 @@ async function run(ctx: BenchPartContext): Promise<string> {
       "| run | deliveries | p50 ms | p95 ms | p99 ms | max ms |",
       "|---|---|---|---|---|---|",
       row("one event at a time", idle, `${idleReceived}/${SEQUENTIAL}`),
-      row(`${RATE} events/s × 2 subscriptions`, stream, `${got}/${EVENTS * 2} in ${streamSeconds.toFixed(1)} s`),
+      ...streams.map((x) =>
+        row(`${x.rate} events/s × 2 subscriptions`, x.l, `${x.got}/${x.events * 2} in ${x.seconds.toFixed(1)} s (${x.perSecond.toFixed(0)}/s)`),
+      ),
+      "",
+      "When events arrive faster than the worker drains them (each event is an events.deliver job, then one webhooks.deliver job per subscription, each a few queries plus the HTTP call), deliveries queue and latency grows with the backlog; add worker processes (or raise their concurrency) to drain more per second.",
       "",
       `Not delivered (failed/pending) at the end: ${Number(failed.n)}. The machine is shared and noisy (2 cores, other engineers' test runs): read the figures as orders of magnitude.`,
       "",

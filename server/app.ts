@@ -43,6 +43,7 @@ import { registerCatalogRoutes } from "./modules/catalog/catalog.routes";
 import { registerRequestRoutes } from "./modules/requests/request.routes";
 import { registerWebhookRoutes } from "./modules/webhooks/webhook.routes";
 import { deliverWebhookJob } from "./modules/webhooks/webhook.jobs";
+import "./modules/webhooks/webhook.consumer";
 import { registerReportingRoutes } from "./modules/reporting/reporting.routes";
 import { csatOfferJob, reportRefreshJob, scheduledReportsJob } from "./modules/reporting/reporting.jobs";
 import { registerAlertRoutes } from "./modules/alerts/alert.routes";

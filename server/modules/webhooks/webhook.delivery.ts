@@ -39,8 +39,9 @@ export interface DeliveryInput {
 }
 
 /** Records a delivery and queues its first attempt, inside the caller's transaction (outbox). */
-export async function queueDelivery(tx: DbOrTx, d: DeliveryInput): Promise<string> {
+export async function queueDelivery(tx: DbOrTx, d: DeliveryInput): Promise<string | null> {
   const id = await repo.insertDelivery(tx, { ...d, maxAttempts: d.maxAttempts ?? DEFAULT_MAX_ATTEMPTS });
+  if (!id) return null;
   await enqueueJob(tx, DELIVER_TASK, { organizationId: d.organizationId, deliveryId: id }, { jobKey: deliveryKey(id, 1), maxAttempts: 5 });
   return id;
 }

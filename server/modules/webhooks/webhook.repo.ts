@@ -158,7 +158,7 @@ export async function insertDelivery(
     maxAttempts: number;
     redeliveryOf?: string | null;
   },
-): Promise<string> {
+): Promise<string | null> {
   const r = await db
     .insertInto("webhook_deliveries")
     .values({
@@ -174,9 +174,11 @@ export async function insertDelivery(
       next_attempt_at: new Date(),
       redelivery_of: v.redeliveryOf ?? null,
     })
+    // One delivery per (subscription, event): a re-run of an event job adds nothing.
+    .onConflict((oc) => oc.columns(["subscription_id", "event_id"]).where("subscription_id", "is not", null).where("redelivery_of", "is", null).doNothing())
     .returning("id")
-    .executeTakeFirstOrThrow();
-  return r.id;
+    .executeTakeFirst();
+  return r?.id ?? null;
 }
 
 /** A delivery with what sending needs: the secret (its own or the subscription's). */

@@ -14,6 +14,7 @@ import * as repo from "./webhook.repo";
 import { BlockedDestinationError, checkUrlShape, hostOf, resolveSafe } from "./safe-http";
 import { buildEventEnvelope, hostAllowance, queueDelivery, redeliver } from "./webhook.delivery";
 import type { DeliveryStatus } from "./webhook.tables";
+import { setEventConsumer } from "../automation/events";
 
 export { emitWebhookEvent, buildEventEnvelope, type WebhookEventInput } from "./webhook.delivery";
 
@@ -83,6 +84,11 @@ export async function assertDeliverableUrl(deps: Deps, db: DbOrTx, orgId: string
   return url.toString();
 }
 
+/** Keeps the organization listed as a consumer of work-item events exactly while it has an active webhook. */
+async function refreshConsumer(tx: DbOrTx, orgId: string) {
+  await setEventConsumer(tx, orgId, "webhooks", await repo.hasActiveSubscription(tx, orgId));
+}
+
 function isUniqueViolation(e: unknown) {
   return (e as { code?: string })?.code === "23505";
 }
@@ -124,6 +130,7 @@ export async function createWebhook(deps: Deps, actor: Actor, input: TCreateWebh
         throw e;
       });
     await repo.audit(tx, actor, "webhook.created", id, { name: input.name, url, events: input.events, active: input.active });
+    await refreshConsumer(tx, actor.organizationId);
     const row = await repo.findSubscription(tx, actor.organizationId, id);
     return { ...present(row as repo.SubscriptionRow), secret };
   });
@@ -150,6 +157,7 @@ export async function updateWebhook(deps: Deps, actor: Actor, id: string, input:
         throw e;
       });
     await repo.audit(tx, actor, "webhook.updated", id, { ...input, ...(url ? { url } : {}) });
+    await refreshConsumer(tx, actor.organizationId);
     return present((await repo.findSubscription(tx, actor.organizationId, id)) as repo.SubscriptionRow);
   });
 }
@@ -172,6 +180,7 @@ export async function deleteWebhook(deps: Deps, actor: Actor, id: string): Promi
   await withTx(deps.db, async (tx) => {
     if (!(await repo.deleteSubscription(tx, actor.organizationId, id))) throw notFound("Webhook");
     await repo.audit(tx, actor, "webhook.deleted", id, {});
+    await refreshConsumer(tx, actor.organizationId);
   });
 }
 
@@ -198,7 +207,7 @@ export async function pingWebhook(deps: Deps, actor: Actor, id: string): Promise
       payload: envelope,
       signingSecret: null,
     });
-    return presentDelivery((await repo.findDelivery(tx, actor.organizationId, deliveryId)) as repo.DeliveryRow);
+    return presentDelivery((await repo.findDelivery(tx, actor.organizationId, deliveryId as string)) as repo.DeliveryRow);
   });
 }
 
@@ -339,7 +348,8 @@ export async function enqueueWebhookCall(
     (typeof (call.payload as { id?: unknown })?.id === "string" && /^[0-9a-f-]{36}$/i.test((call.payload as { id: string }).id)
       ? (call.payload as { id: string }).id
       : randomUUID());
-  return queueDelivery(tx, {
+  // Without a subscription a delivery never collides with another: there is always an id.
+  return (await queueDelivery(tx, {
     organizationId: call.organizationId,
     subscriptionId: null,
     ruleId: call.ruleId ?? null,
@@ -348,7 +358,7 @@ export async function enqueueWebhookCall(
     url: url.toString(),
     payload: call.payload,
     signingSecret: call.secret ?? null,
-  });
+  })) as string;
 }
 
 /** Does anyone in the organization listen for webhook events? (for the event capture's cheap check) */
