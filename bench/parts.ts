@@ -25,4 +25,5 @@ export const BENCH_PARTS: Record<string, () => Promise<BenchPart>> = {
   search: () => import("./search.bench").then((m) => m.part),
   sla: () => import("./sla.bench").then((m) => m.part),
   webhooks: () => import("./webhooks.bench").then((m) => m.part),
+  automation: () => import("./automation.bench").then((m) => m.part),
 };

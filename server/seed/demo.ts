@@ -13,6 +13,7 @@ import { seedEmail } from "../modules/email-in/email-in.seed";
 import { seedChanges } from "../modules/changes/change.seed";
 import { seedCatalog } from "../modules/catalog/catalog.seed";
 import { seedIntegrations } from "../modules/webhooks/webhook.seed";
+import { seedAutomation } from "../modules/automation/automation.seed";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_LOGINS = [
@@ -257,6 +258,7 @@ export async function seedDemo(deps: Deps): Promise<void> {
   await seedChanges(deps, { admin: actor("admin", "admin"), requester: alice, approvers: [bob, actor("grace", "agent")], services: ids.s, problem });
   await seedCatalog(deps, { orgId, users: ids.u, groups: ids.g, categories: ids.c });
   await seedIntegrations(deps, { admin: actor("admin", "admin", [ids.g.desk]), groupId: ids.g.network, serviceId: ids.s.vpn });
+  await seedAutomation(deps, { admin: actor("admin", "admin", [ids.g.desk]), users: ids.u, groups: ids.g, services: ids.s, categories: ids.c });
 
   // A second customer organization, to show that organizations never see each other's records.
   const globex = await insertOrganization(deps.db, { name: "Globex", slug: "globex" });

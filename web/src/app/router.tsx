@@ -24,6 +24,7 @@ import { SlaAdminPage } from "../features/sla/sla-admin.page";
 import { CiDetailPage } from "../features/cmdb/ci-detail.page";
 import { CmdbListPage, parseCmdbSearch } from "../features/cmdb/cmdb-list.page";
 import { MailAdminPage, parseMailSearch } from "../features/mail/mail-admin.page";
+import { AutomationAdminPage, parseAutomationSearch } from "../features/automation/automation-admin.page";
 import { AssetsPage } from "../features/assets/assets.page";
 import { RequestDetailPage, RequestsPage } from "../features/requests/requests.page";
 import { CatalogAdminPage } from "../features/catalog/catalog-admin.page";
@@ -116,6 +117,12 @@ const changeRoute = createRoute({ getParentRoute: () => agentRoute, path: "/chan
 const changeCalendarRoute = createRoute({ getParentRoute: () => agentRoute, path: "/change-calendar", component: ChangeCalendarPage });
 
 const mailAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/mail", validateSearch: parseMailSearch, component: MailAdminPage });
+const automationAdminRoute = createRoute({
+  getParentRoute: () => agentRoute,
+  path: "/admin/automation",
+  validateSearch: parseAutomationSearch,
+  component: AutomationAdminPage,
+});
 const knowledgeRoute = createRoute({
   getParentRoute: () => agentRoute,
   path: "/knowledge",
@@ -154,6 +161,7 @@ const agentChildren = [
   problemRoute,
   knownErrorsRoute,
   mailAdminRoute,
+  automationAdminRoute,
   assetsRoute,
   knowledgeRoute,
   newArticleRoute,

@@ -11,6 +11,7 @@ import { sso } from "../features/sso/sso.en";
 import { changesEn } from "../features/changes/changes.en";
 import { catalog } from "../features/catalog/catalog.en";
 import { integrations } from "../features/integrations/integrations.en";
+import { automation } from "../features/automation/automation.en";
 export const en = {
   app: {
     name: "Portico",
@@ -40,6 +41,7 @@ export const en = {
   },
   nav: {
     mail: "Email",
+    automation: "Automation",
     work: "Work",
     administration: "Administration",
     incidents: "Incidents",
@@ -361,6 +363,7 @@ export const en = {
   changes: changesEn,
   catalog,
   integrations,
+  automation,
 } as const;
 
 export type Resources = typeof en;

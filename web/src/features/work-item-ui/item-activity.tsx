@@ -7,6 +7,7 @@ import type { TTimelineEvent } from "../../../../contracts/work-items";
 import { api } from "../../app/api";
 import { RelativeTime } from "../../app/time";
 import { errorText } from "../incidents/components/form-errors";
+import { automationActor } from "../automation/timeline-bits";
 
 const show = (v: unknown) => (v === null || v === undefined || v === "" ? "—" : typeof v === "string" ? v : JSON.stringify(v));
 
@@ -63,7 +64,7 @@ export function ItemActivity({ base, queryKey }: { base: string; queryKey: reado
               <li key={e.id}>
                 <Text size="sm">
                   <Text span fw={600}>
-                    {e.actor?.name ?? "Portico"}
+                    {e.actor?.name ?? automationActor(e, t) ?? "Portico"}
                   </Text>{" "}
                   {t(`problems.activity.kinds.${e.kind}` as never, { number: String(d.number ?? ""), defaultValue: e.kind.replaceAll("_", " ") })}
                   {" · "}

@@ -8,6 +8,7 @@ import { IconShieldLock } from "@tabler/icons-react";
 import { IconCalendarEvent, IconGitPullRequest } from "@tabler/icons-react";
 import { IconShoppingCart } from "@tabler/icons-react";
 import { IconFileCode, IconWebhook } from "@tabler/icons-react";
+import { IconRobot } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
@@ -36,6 +37,7 @@ export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/admin/service-levels", labelKey: "nav.serviceLevels", icon: IconAlarm, adminOnly: true },
   { to: "/admin/catalog", labelKey: "nav.catalogAdmin", icon: IconShoppingCart, adminOnly: true },
   { to: "/admin/mail", labelKey: "nav.mail", icon: IconMail, adminOnly: true },
+  { to: "/admin/automation", labelKey: "nav.automation", icon: IconRobot, adminOnly: true },
   { to: "/admin/sso", labelKey: "nav.sso", icon: IconShieldLock, adminOnly: true },
   { to: "/admin/integrations", labelKey: "nav.integrations", icon: IconWebhook, adminOnly: true },
   { to: "/admin/config", labelKey: "nav.configCode", icon: IconFileCode, adminOnly: true },

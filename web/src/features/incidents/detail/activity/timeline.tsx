@@ -8,6 +8,7 @@ import { type NameLookup, useNameLookup } from "../../../reference/reference.api
 import { useComments, useTimeline } from "../../incidents.api";
 import { fieldLabel, formatValue } from "./describe-change";
 import { deskWorkHeadline } from "../../../desk-work/timeline-headline";
+import { automationActor, automationHeadline } from "../../../automation/timeline-bits";
 
 function headline(e: TTimelineEvent, t: TFunction): string {
   const d = e.data as Record<string, string | number | undefined>;
@@ -46,7 +47,7 @@ function headline(e: TTimelineEvent, t: TFunction): string {
     case "article_unlinked":
       return t("knowledge.timeline.unlinked", { number: d.number ?? "" });
     default:
-      return deskWorkHeadline(e, t) ?? t("activity.kinds.other", { kind: e.kind });
+      return deskWorkHeadline(e, t) ?? automationHeadline(e, t) ?? t("activity.kinds.other", { kind: e.kind });
   }
 }
 
@@ -63,7 +64,7 @@ function Entry({ e, comment, names }: { e: TTimelineEvent; comment?: TComment; n
   const isNote = e.kind === "work_note_added";
   const isComment = e.kind === "comment_added";
   const body = comment?.body ?? (typeof e.data.body === "string" ? e.data.body : null);
-  const actor = e.actor?.name ?? t("activity.system");
+  const actor = e.actor?.name ?? automationActor(e, t) ?? t("activity.system");
   const reason = typeof e.data.reason === "string" ? e.data.reason : null;
   return (
     <Box component="li" style={{ listStyle: "none" }}>
