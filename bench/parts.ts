@@ -26,4 +26,5 @@ export const BENCH_PARTS: Record<string, () => Promise<BenchPart>> = {
   sla: () => import("./sla.bench").then((m) => m.part),
   webhooks: () => import("./webhooks.bench").then((m) => m.part),
   automation: () => import("./automation.bench").then((m) => m.part),
+  reports: () => import("./reports.bench").then((m) => m.part),
 };

@@ -14,6 +14,7 @@ import { seedChanges } from "../modules/changes/change.seed";
 import { seedCatalog } from "../modules/catalog/catalog.seed";
 import { seedIntegrations } from "../modules/webhooks/webhook.seed";
 import { seedAutomation } from "../modules/automation/automation.seed";
+import { seedReporting } from "../modules/reporting/reporting.seed";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_LOGINS = [
@@ -259,6 +260,16 @@ export async function seedDemo(deps: Deps): Promise<void> {
   await seedCatalog(deps, { orgId, users: ids.u, groups: ids.g, categories: ids.c });
   await seedIntegrations(deps, { admin: actor("admin", "admin", [ids.g.desk]), groupId: ids.g.network, serviceId: ids.s.vpn });
   await seedAutomation(deps, { admin: actor("admin", "admin", [ids.g.desk]), users: ids.u, groups: ids.g, services: ids.s, categories: ids.c });
+  await seedReporting(deps, {
+    orgId,
+    agents: [alice, bob, actor("grace", "agent", [ids.g.apps])],
+    requesters: [dave, erin, actor("frank", "requester")],
+    groups: Object.values(ids.g),
+    services: Object.values(ids.s),
+    categories: Object.entries(ids.c)
+      .filter(([k]) => !k.includes("/"))
+      .map(([, v]) => v),
+  });
 
   // A second customer organization, to show that organizations never see each other's records.
   const globex = await insertOrganization(deps.db, { name: "Globex", slug: "globex" });

@@ -115,3 +115,14 @@ export function randomKey(): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
+
+/** Calls the API for a file (CSV export): the body as a Blob, errors as ApiError. */
+export async function apiBlob(method: "GET" | "POST", path: string, opts: RequestOptions = {}): Promise<Blob> {
+  const res = await send(method, path, { ...opts, headers: { accept: "*/*", ...opts.headers } });
+  if (!res.ok) {
+    const err = await toError(res);
+    if (res.status === 401 && !opts.quiet401) onUnauthenticated?.();
+    throw err;
+  }
+  return res.blob();
+}

@@ -36,6 +36,10 @@ import { PortalApprovalsPage } from "../shells/portal/portal-approvals.page";
 import { PortalReportPage } from "../shells/portal/portal-report.page";
 import { IntegrationsPage, parseIntegrationsSearch } from "../features/integrations/integrations.page";
 import { ConfigCodePage } from "../features/integrations/config-code.page";
+import { DashboardsPage, parseDashboardSearch } from "../features/reports/dashboards.page";
+import { DrillPage, parseDrillSearch } from "../features/reports/drill.page";
+import { parseReportsSearch, ReportsPage } from "../features/reports/reports.page";
+import { parseSurveySearch, SurveyPage } from "../features/reports/survey.page";
 
 export interface RouterContext {
   auth: AuthState;
@@ -134,6 +138,12 @@ const articleRoute = createRoute({ getParentRoute: () => agentRoute, path: "/kno
 const securityRoute = createRoute({ getParentRoute: () => agentRoute, path: "/account/security", component: SecurityPage });
 const ssoAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/sso", component: SsoAdminPage });
 
+const dashboardsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/dashboards", validateSearch: parseDashboardSearch, component: DashboardsPage });
+const drillRoute = createRoute({ getParentRoute: () => agentRoute, path: "/dashboards/drill", validateSearch: parseDrillSearch, component: DrillPage });
+const reportsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/reports", validateSearch: parseReportsSearch, component: ReportsPage });
+// A survey link from a mail: no sign-in (the token is the key), its own bare page.
+const surveyRoute = createRoute({ getParentRoute: () => rootRoute, path: "/survey/$token", validateSearch: parseSurveySearch, component: SurveyPage });
+
 const slaAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/service-levels", component: SlaAdminPage });
 
 const integrationsRoute = createRoute({
@@ -175,9 +185,12 @@ const agentChildren = [
   requestsRoute,
   requestRoute,
   catalogAdminRoute,
+  dashboardsRoute,
+  drillRoute,
+  reportsRoute,
 ];
 
-const routeTree = rootRoute.addChildren([signInRoute, agentRoute.addChildren(agentChildren), portalRoute.addChildren(portalChildren)]);
+const routeTree = rootRoute.addChildren([signInRoute, surveyRoute, agentRoute.addChildren(agentChildren), portalRoute.addChildren(portalChildren)]);
 
 export const router = createRouter({
   routeTree,

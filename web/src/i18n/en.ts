@@ -12,6 +12,7 @@ import { changesEn } from "../features/changes/changes.en";
 import { catalog } from "../features/catalog/catalog.en";
 import { integrations } from "../features/integrations/integrations.en";
 import { automation } from "../features/automation/automation.en";
+import { reportsEn } from "../features/reports/reports.en";
 export const en = {
   app: {
     name: "Portico",
@@ -59,6 +60,8 @@ export const en = {
     catalogAdmin: "Service catalog",
     integrations: "Integrations",
     configCode: "Configuration as code",
+    dashboards: "Dashboards",
+    reports: "Reports",
   },
   shell: {
     mainNav: "Main navigation",
@@ -364,6 +367,9 @@ export const en = {
   catalog,
   integrations,
   automation,
+  dashboards: reportsEn.dashboards,
+  reports: reportsEn.reports,
+  survey: reportsEn.survey,
 } as const;
 
 export type Resources = typeof en;

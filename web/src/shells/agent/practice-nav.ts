@@ -9,6 +9,7 @@ import { IconCalendarEvent, IconGitPullRequest } from "@tabler/icons-react";
 import { IconShoppingCart } from "@tabler/icons-react";
 import { IconFileCode, IconWebhook } from "@tabler/icons-react";
 import { IconRobot } from "@tabler/icons-react";
+import { IconChartBar, IconReportAnalytics } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
@@ -34,6 +35,8 @@ export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/cmdb", labelKey: "nav.cmdb", icon: IconTopologyStar3 },
   { to: "/assets", labelKey: "nav.assets", icon: IconDeviceLaptop },
   { to: "/contracts", labelKey: "nav.contracts", icon: IconClockDollar },
+  { to: "/dashboards", labelKey: "nav.dashboards", icon: IconChartBar },
+  { to: "/reports", labelKey: "nav.reports", icon: IconReportAnalytics },
   { to: "/admin/service-levels", labelKey: "nav.serviceLevels", icon: IconAlarm, adminOnly: true },
   { to: "/admin/catalog", labelKey: "nav.catalogAdmin", icon: IconShoppingCart, adminOnly: true },
   { to: "/admin/mail", labelKey: "nav.mail", icon: IconMail, adminOnly: true },

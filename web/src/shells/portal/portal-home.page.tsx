@@ -9,6 +9,7 @@ import { AnchorLink } from "../../app/links";
 import { PageHeading } from "../../app/page";
 import { useCatalogItems, useDesks, useMyApprovals, useMyIncidents, useRequests } from "../../features/catalog/catalog.api";
 import { RequestStateBadge, SuggestedArticles, TileCard } from "./portal-bits";
+import { PendingSurveys } from "../../features/reports/pending-surveys";
 
 /** Search first: one box finds things to request and the person's own tickets; then desks and recent requests. */
 export function PortalHomePage() {
@@ -44,6 +45,7 @@ export function PortalHomePage() {
           </Button>
         </Alert>
       )}
+      {!debounced && <PendingSurveys />}
       {debounced ? (
         <SearchResults q={debounced} />
       ) : (
