@@ -6,7 +6,7 @@ import type { Actor, Deps } from "../server/deps";
 import { loadConfig } from "../server/platform/config";
 import { createDb } from "../server/platform/db/db";
 import { createMetrics } from "../server/platform/metrics";
-import { refreshFactsChangedSince, refreshFactsSlice } from "../server/modules/reporting/report-facts.repo";
+import { dbNow, refreshFactsChangedSince, refreshFactsSlice } from "../server/modules/reporting/report-facts.repo";
 import { widget } from "../server/modules/reporting/report.service";
 import { withClient } from "./lib/database";
 import type { BenchPart, BenchPartContext } from "./parts";
@@ -199,6 +199,7 @@ export const part: BenchPart = {
         filtered.push(performance.now() - t);
       }
       // The per-minute refresh: CHANGED items touched (as a busy minute would), then refreshed.
+      const since = await dbNow(db);
       await withClient(ctx.url, (c) =>
         c.query(
           `update work_items set updated_at = now(), state = case when state = 'in_progress' then 'on_hold' else state end
@@ -206,7 +207,6 @@ export const part: BenchPart = {
           [data.org, CHANGED],
         ),
       );
-      const since = new Date(Date.now() - 60_000);
       const tr = performance.now();
       const refreshed = await refreshFactsChangedSince(db, since);
       const refreshMs = performance.now() - tr;

@@ -8,7 +8,7 @@ import "../sla/sla.tables";
  * clocks and (for changes) its outcome, upserted in one statement. `ids` is a SQL fragment that yields
  * the work item ids to refresh.
  *
- * Definitions (also in the dashboard's help text and docs/REPORTING.md):
+ * Definitions (also in the dashboard's help text and docs/ARCHITECTURE.md, "Reporting"):
  * - first response: the earliest public comment by staff (agent/admin) or state change made by staff;
  * - resolved at: `resolved_at`, else `closed_at` unless the item was cancelled (changes close, not resolve);
  * - reopen count: state changes whose action was `reopen`;
