@@ -27,7 +27,8 @@ describe.skipIf(!hasChromium)("dashboards, reports and surveys in a browser", ()
     const url = inject("databaseUrl");
     const config = loadConfig({ ...process.env, DATABASE_URL: url, PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never });
     running = await startRoles({ url, roles: ["web"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
-    baseUrl = `http://127.0.0.1:${(running.app?.server.address() as AddressInfo).port}`;
+    const address = running.app?.server.address() as AddressInfo;
+    baseUrl = `http://127.0.0.1:${address.port}`;
     browser = await launchChromium();
   });
 

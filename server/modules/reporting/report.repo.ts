@@ -94,29 +94,26 @@ export async function backlog(db: DbOrTx, s: Scope, now: Date) {
   };
 }
 
-/** Mean and median of first-response and resolution durations (calendar and business). */
+/** Mean and median of first-response and resolution durations (calendar and business), one scan per basis. */
 export async function durations(db: DbOrTx, s: Scope) {
-  const agg = (col: string) => sql`count(${sql.ref(col)}) as n, avg(${sql.ref(col)}) as mean,
-    percentile_cont(0.5) within group (order by ${sql.ref(col)}) as median`;
-  const [resp, respB, res, resB] = await Promise.all([
-    sql<{ n: number; mean: string | null; median: number | null }>`select ${agg("f.response_ms")} from report_item_facts f
-      where ${factsWhere(s, "created")} and f.response_ms is not null`.execute(db),
-    sql<{ n: number; mean: string | null; median: number | null }>`select ${agg("f.response_business_ms")} from report_item_facts f
-      where ${factsWhere(s, "created")} and f.response_business_ms is not null`.execute(db),
-    sql<{ n: number; mean: string | null; median: number | null }>`select ${agg("f.resolution_ms")} from report_item_facts f
-      where ${factsWhere(s, "resolved")}`.execute(db),
-    sql<{ n: number; mean: string | null; median: number | null }>`select ${agg("f.resolution_business_ms")} from report_item_facts f
-      where ${factsWhere(s, "resolved")} and f.resolution_business_ms is not null`.execute(db),
-  ]);
-  const pack = (a: typeof resp, b: typeof resp) => ({
-    count: num(a.rows[0]?.n),
-    meanMs: roundOrNull(a.rows[0]?.mean),
-    medianMs: roundOrNull(a.rows[0]?.median),
-    businessCount: num(b.rows[0]?.n),
-    businessMeanMs: roundOrNull(b.rows[0]?.mean),
-    businessMedianMs: roundOrNull(b.rows[0]?.median),
+  type Row = { n: number; mean: string | null; median: number | null; bn: number; bmean: string | null; bmedian: number | null };
+  const agg = (cal: string, bus: string) => sql`
+    count(${sql.ref(cal)}) as n, avg(${sql.ref(cal)}) as mean, percentile_cont(0.5) within group (order by ${sql.ref(cal)}) as median,
+    count(${sql.ref(bus)}) as bn, avg(${sql.ref(bus)}) as bmean, percentile_cont(0.5) within group (order by ${sql.ref(bus)}) as bmedian`;
+  // Ordered-set aggregates skip nulls, so items without a response or an SLA clock simply do not count.
+  const resp = await sql<Row>`select ${agg("f.response_ms", "f.response_business_ms")} from report_item_facts f where ${factsWhere(s, "created")}`.execute(db);
+  const res = await sql<Row>`select ${agg("f.resolution_ms", "f.resolution_business_ms")} from report_item_facts f where ${factsWhere(s, "resolved")}`.execute(
+    db,
+  );
+  const pack = (r: Row | undefined) => ({
+    count: num(r?.n),
+    meanMs: roundOrNull(r?.mean),
+    medianMs: roundOrNull(r?.median),
+    businessCount: num(r?.bn),
+    businessMeanMs: roundOrNull(r?.bmean),
+    businessMedianMs: roundOrNull(r?.bmedian),
   });
-  return { response: pack(resp, respB), resolution: pack(res, resB) };
+  return { response: pack(resp.rows[0]), resolution: pack(res.rows[0]) };
 }
 
 function roundOrNull(v: unknown): number | null {

@@ -20,6 +20,7 @@ import * as mChanges from "./migrations/20261125080000-create-changes";
 import * as m006catalog from "./migrations/20261125072000-create-catalog-and-requests";
 import * as mWebhooks from "./migrations/20261125100020-create-webhooks";
 import * as mReporting from "./migrations/20261125100030-create-reporting";
+import * as mReportingTune from "./migrations/20261125110030-tune-report-facts";
 import * as mAlertIntegrations from "./migrations/20261125100120-create-alert-integrations";
 import * as mWebhookEventDedup from "./migrations/20261125100220-add-webhook-event-dedup";
 import * as mAutomation from "./migrations/20261125100010-create-automation";
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   "20261125072000-create-catalog-and-requests": m006catalog,
   "20261125100020-create-webhooks": mWebhooks,
   "20261125100030-create-reporting": mReporting,
+  "20261125110030-tune-report-facts": mReportingTune,
   "20261125100120-create-alert-integrations": mAlertIntegrations,
   "20261125100220-add-webhook-event-dedup": mWebhookEventDedup,
   "20261125100010-create-automation": mAutomation,
