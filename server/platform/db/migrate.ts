@@ -21,6 +21,7 @@ import * as m006catalog from "./migrations/20261125072000-create-catalog-and-req
 import * as mWebhooks from "./migrations/20261125100020-create-webhooks";
 import * as mReporting from "./migrations/20261125100030-create-reporting";
 import * as mReportingTune from "./migrations/20261125110030-tune-report-facts";
+import * as mReportingWiden from "./migrations/20261125113030-widen-report-indexes";
 import * as mAlertIntegrations from "./migrations/20261125100120-create-alert-integrations";
 import * as mWebhookEventDedup from "./migrations/20261125100220-add-webhook-event-dedup";
 import * as mAutomation from "./migrations/20261125100010-create-automation";
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   "20261125100020-create-webhooks": mWebhooks,
   "20261125100030-create-reporting": mReporting,
   "20261125110030-tune-report-facts": mReportingTune,
+  "20261125113030-widen-report-indexes": mReportingWiden,
   "20261125100120-create-alert-integrations": mAlertIntegrations,
   "20261125100220-add-webhook-event-dedup": mWebhookEventDedup,
   "20261125100010-create-automation": mAutomation,
