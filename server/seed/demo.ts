@@ -252,7 +252,6 @@ export async function seedDemo(deps: Deps): Promise<void> {
 
   await seedKnowledge(deps, { admin: actor("admin", "admin", [ids.g.desk]), author: alice, reviewer: bob, readers: [dave, erin] });
   await seedCmdb(deps, { orgId, users: ids.u, groups: ids.g });
-  await seedProblems(deps, { agent: alice, requester: dave, services: ids.s });
   await seedSla(deps, actor("admin", "admin", [ids.g.desk]), { escalationGroupId: ids.g.desk });
   await seedEmail(deps, { orgId, groupId: ids.g.desk });
   const problem = await seedProblems(deps, { agent: alice, requester: dave, services: ids.s });
