@@ -31,4 +31,8 @@ export const theme = createTheme({
     green: darken9("green", "#1f6f30"),
     yellow: darken9("yellow", "#7a5200"),
   },
+  components: {
+    // A badge says a state in one or two words: never cut it to "Schedul…" when a table column is tight.
+    Badge: { styles: { root: { minWidth: "max-content" } } },
+  },
 });
