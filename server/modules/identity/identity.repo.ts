@@ -90,6 +90,17 @@ export async function recordFailure(db: DbOrTx, key: string, max: number, window
         then now() + make_interval(mins => ${lockMinutes}) else t.locked_until end`.execute(db);
 }
 
+/** Whether the account with this email signed in successfully from this address within the last days. */
+export async function hasSignedInFrom(db: DbOrTx, email: string, ip: string, days: number): Promise<boolean> {
+  const r = await sql<{ ok: boolean }>`
+    select exists (
+      select 1 from audit_events a join users u on u.id = a.actor_id
+      where lower(u.email) = ${email} and a.action = 'auth.login' and a.ip = ${ip}::inet
+        and a.created_at > now() - make_interval(days => ${days})
+    ) as ok`.execute(db);
+  return r.rows[0]?.ok === true;
+}
+
 export async function clearThrottle(db: DbOrTx, key: string): Promise<void> {
   await db.deleteFrom("login_throttle").where("key", "=", key).execute();
 }

@@ -22,6 +22,8 @@ import { type OpenedSession, openSession } from "./session.service";
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from "./tokens";
 
 const WINDOW_MINUTES = 15;
+/** A successful sign-in from an address within this many days makes it a known place for the account. */
+const KNOWN_PLACE_DAYS = 30;
 
 /** Reads the signed-in person's profile. */
 export async function getMe(deps: Deps, userId: string): Promise<TMe> {
@@ -46,12 +48,17 @@ export async function getMe(deps: Deps, userId: string): Promise<TMe> {
  */
 export async function login(deps: Deps, input: TLoginRequest, ip: string | null, userAgent: string | null): Promise<OpenedSession | TMfaChallenge> {
   const cfg = deps.config;
-  const emailKey = `email:${input.email.toLowerCase()}`;
+  const email = input.email.toLowerCase();
+  const emailKey = `email:${email}`;
   const ipKey = `ip:${ip ?? "unknown"}`;
+  // The account's failures from this one address: an attacker elsewhere cannot lock it for the person.
+  const pairKey = `email-ip:${email}|${ip ?? "unknown"}`;
   const now = Date.now();
-  for (const key of [emailKey, ipKey]) {
+  for (const key of [pairKey, ipKey, emailKey]) {
     const t = await repo.getThrottle(deps.db, key);
     if (t?.locked_until && new Date(t.locked_until).getTime() > now) {
+      // An account under a distributed attack stays open from places the person signed in from before.
+      if (key === emailKey && ip && (await repo.hasSignedInFrom(deps.db, email, ip, KNOWN_PLACE_DAYS))) continue;
       const retry = Math.ceil((new Date(t.locked_until).getTime() - now) / 1000);
       throw new AppError("TOO_MANY_LOGIN_ATTEMPTS", "Too many failed sign-ins; try again later", undefined, { "retry-after": String(retry) });
     }
@@ -61,6 +68,7 @@ export async function login(deps: Deps, input: TLoginRequest, ip: string | null,
   if (!user || !checked.ok) {
     await withTx(deps.db, async (tx) => {
       await repo.recordFailure(tx, emailKey, cfg.PORTICO_LOGIN_MAX_FAILURES, WINDOW_MINUTES, cfg.PORTICO_LOGIN_LOCK_MINUTES);
+      await repo.recordFailure(tx, pairKey, cfg.PORTICO_LOGIN_MAX_FAILURES, WINDOW_MINUTES, cfg.PORTICO_LOGIN_LOCK_MINUTES);
       await repo.recordFailure(tx, ipKey, cfg.PORTICO_LOGIN_MAX_FAILURES * 5, WINDOW_MINUTES, cfg.PORTICO_LOGIN_LOCK_MINUTES);
       await repo.insertAudit(tx, {
         organizationId: user?.organization_id ?? null,
@@ -78,6 +86,7 @@ export async function login(deps: Deps, input: TLoginRequest, ip: string | null,
     );
   }
   await repo.clearThrottle(deps.db, emailKey);
+  await repo.clearThrottle(deps.db, pairKey);
   // Password sign-in switched off: only admins keep it, as the break-glass path (with their second factor).
   if (checked.method === "password" && user.role !== "admin" && !(await findPolicy(deps.db, user.organization_id)).local_login_enabled) {
     await repo.insertAudit(deps.db, {
