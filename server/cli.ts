@@ -3,6 +3,7 @@ import { loadConfig } from "./platform/config";
 import { createDb } from "./platform/db/db";
 import { createLogger } from "./platform/logger";
 import { createMetrics } from "./platform/metrics";
+import { sealAuditTrail, verifyAuditTrail } from "./modules/audit/audit.service";
 import { ensureInitialAdmin } from "./modules/identity/identity.service";
 import { migrateAll, resolveDatabase, type Role, startRoles } from "./runtime";
 import { DEMO_LOGINS, DEMO_PASSWORD, isEmpty, seedDemo } from "./seed/demo";
@@ -14,7 +15,9 @@ const USAGE = `portico <command>
   migrate            apply database migrations
   seed               load demo data into an empty database
   config export [--org=<slug>]                      print the configuration as YAML
-  config import <file|-> [--dry-run] [--org=<slug>] import YAML (diff shown; one transaction)`;
+  config import <file|-> [--dry-run] [--org=<slug>] import YAML (diff shown; one transaction)
+  audit verify       recompute the audit trail's seals; exit 1 when a sealed row was edited or deleted
+  audit seal         seal the settled rows of the timeline and audit log now (the worker does it every minute)`;
 
 function parseRoles(args: string[]): Role[] {
   const arg = args.find((a) => a.startsWith("--roles="));
@@ -34,6 +37,28 @@ function parseRoles(args: string[]): Role[] {
   return [...mapped];
 }
 
+/** `portico audit verify|seal`: runs as the schema owner (read-only for verify). */
+async function runAudit(url: string, sub: "verify" | "seal"): Promise<number> {
+  const { db } = createDb(url, 2);
+  try {
+    if (sub === "seal") {
+      for (const r of await sealAuditTrail({ db }))
+        console.log(`${r.stream}: ${r.deferred ? "deferred (a long transaction is running)" : `${r.rows} rows in ${r.seals} new seals`}`);
+      return 0;
+    }
+    const report = await verifyAuditTrail({ db });
+    for (const s of report.streams)
+      console.log(`${s.stream}: ${s.seals} seals over ${s.sealedRows} rows; ${s.unsealedRows} rows not sealed yet; head ${s.head ?? "-"}`);
+    for (const p of report.problems) console.log(`TAMPERED ${p.stream} seal #${p.sealId} (ids ${p.firstId}–${p.lastId}): ${p.problem}`);
+    console.log(
+      report.ok ? "Audit trail verified: no sealed row was changed or removed." : `Audit trail verification FAILED: ${report.problems.length} problems.`,
+    );
+    return report.ok ? 0 : 1;
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command = "start", ...args] = argv;
   const config = loadConfig();
@@ -43,7 +68,7 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  if (!["start", "serve", "migrate", "seed", "config"].includes(command)) {
+  if (!["start", "serve", "migrate", "seed", "config", "audit"].includes(command) || (command === "audit" && !["verify", "seal"].includes(args[0] ?? ""))) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
@@ -70,6 +95,12 @@ async function main(argv: string[]): Promise<void> {
         await db.destroy();
       }
       return stopEmbedded();
+    }
+    if (command === "audit") {
+      const code = await runAudit(url, args[0] as "verify" | "seal");
+      await stopEmbedded();
+      // Explicit: a dependency's exit hook resets process.exitCode, and scripts rely on this status.
+      process.exit(code);
     }
     if (command === "start" && (embedded || config.PORTICO_AUTO_MIGRATE)) await migrateAll(url, log);
     if (command === "seed" || (command === "start" && embedded)) {
