@@ -51,6 +51,7 @@ import { registerConfigRoutes } from "./modules/config-code/config.routes";
 import { registerAutomationRoutes } from "./modules/automation/automation.routes";
 import { recurringTicketsJob, scheduledRulesJob } from "./modules/automation/automation.jobs";
 import { deliverEventJob } from "./modules/automation/events";
+import { sealAuditJob } from "./modules/audit/audit.jobs";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
@@ -75,6 +76,7 @@ export const JOBS: JobDefinition<any, Deps>[] = [
   deliverEventJob,
   scheduledRulesJob,
   recurringTicketsJob,
+  sealAuditJob,
 ];
 
 export const WEB_DIST = path.resolve(import.meta.dirname, "../web/dist");

@@ -1,10 +1,12 @@
+import { sql } from "kysely";
 import type { Runner } from "graphile-worker";
 import { sealLegacySecrets } from "./platform/secrets";
 import { buildApp, JOBS } from "./app";
 import type { Deps } from "./deps";
 import { createLogger, type Logger } from "./platform/logger";
 import { type Config, loadConfig } from "./platform/config";
-import { createDb } from "./platform/db/db";
+import { APP_ROLE, createDb } from "./platform/db/db";
+import { applyDbSecurity } from "./platform/db/security";
 import { type EmbeddedHandle, startEmbeddedPostgres } from "./platform/db/embedded";
 import { migrateToLatest, pendingMigrations } from "./platform/db/migrate";
 import { migrateQueue, startWorker } from "./platform/jobs/queue";
@@ -30,10 +32,26 @@ export async function migrateAll(url: string, log: Logger): Promise<string[]> {
   try {
     const applied = await migrateToLatest(db as never);
     await migrateQueue(pool);
+    await applyDbSecurity(db as never);
     for (const m of applied) log.info({ migration: m }, "applied migration");
     const sealed = await sealLegacySecrets(db as never);
     if (sealed) log.info({ sealed }, "sealed stored secrets written before encryption at rest");
     return applied;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Whether the connecting user may act as the application role (created by `portico migrate`). */
+export async function appRoleUsable(url: string): Promise<boolean> {
+  const { db } = createDb(url, 1);
+  try {
+    const r = await sql<{
+      ok: boolean;
+    }>`select exists (select 1 from pg_roles where rolname = ${APP_ROLE}) and pg_has_role(current_user, ${APP_ROLE}, 'member') as ok`.execute(db);
+    return r.rows[0]?.ok === true;
+  } catch {
+    return false;
   } finally {
     await db.destroy();
   }
@@ -61,7 +79,13 @@ export async function startRoles(opts: {
   const config = opts.config ?? loadConfig();
   const log = opts.log ?? createLogger(config.PORTICO_LOG_LEVEL);
   const metrics = createMetrics();
-  const { db, pool } = createDb(opts.url, config.DATABASE_POOL_MAX);
+  const role = (await appRoleUsable(opts.url)) ? APP_ROLE : null;
+  if (!role)
+    log.warn(
+      { role: APP_ROLE },
+      "the application role is missing (run `portico migrate`); row-level security and the append-only audit grants are not in force",
+    );
+  const { db, pool } = createDb(opts.url, config.DATABASE_POOL_MAX, { role });
   const pending = await pendingMigrations(db as never);
   if (pending.length) {
     await db.destroy();

@@ -4,7 +4,7 @@ import { inject } from "vitest";
 import { buildApp } from "../app";
 import type { Actor, Deps } from "../deps";
 import { loadConfig } from "../platform/config";
-import { createDb } from "../platform/db/db";
+import { APP_ROLE, createDb } from "../platform/db/db";
 import type { App } from "../platform/http/app";
 import { LiveHub } from "../platform/live/live";
 import { createLogger } from "../platform/logger";
@@ -22,7 +22,7 @@ function getShared() {
   const url = inject("databaseUrl");
   const config = loadConfig({ ...process.env, DATABASE_URL: url, PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "silent") as never });
   const log = createLogger(config.PORTICO_LOG_LEVEL);
-  const { db } = createDb(url, 5);
+  const { db } = createDb(url, 5, { role: APP_ROLE });
   shared = { deps: { db, config, log, metrics: createMetrics(), live: null }, app: null as unknown as App };
   return shared;
 }

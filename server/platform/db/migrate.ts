@@ -25,6 +25,7 @@ import * as mReportingWiden from "./migrations/20261125113030-widen-report-index
 import * as mAlertIntegrations from "./migrations/20261125100120-create-alert-integrations";
 import * as mWebhookEventDedup from "./migrations/20261125100220-add-webhook-event-dedup";
 import * as mAutomation from "./migrations/20261125100010-create-automation";
+import * as mAuditSeals from "./migrations/20261125100040-create-audit-seals";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   "20261125100120-create-alert-integrations": mAlertIntegrations,
   "20261125100220-add-webhook-event-dedup": mWebhookEventDedup,
   "20261125100010-create-automation": mAutomation,
+  "20261125100040-create-audit-seals": mAuditSeals,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -12,6 +12,7 @@ import { createJsonSchemaTransform, createJsonSchemaTransformObject, validatorCo
 import { z } from "zod";
 import type { Logger } from "pino";
 import type { Metrics } from "../metrics";
+import { runInTenantContext } from "../db/db";
 import { installErrorHandler } from "./error-handler";
 
 export interface AppOptions {
@@ -24,6 +25,21 @@ export interface AppOptions {
 }
 
 export type App = FastifyInstance;
+
+/** One registered route, as the security tests enumerate them (method + URL template + auth flag). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  auth: boolean;
+  hidden: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Every route registered on the app, in registration order (HEAD twins left out). */
+    routeTable: RouteEntry[];
+  }
+}
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -44,11 +60,29 @@ export async function createHttpApp(opts: AppOptions): Promise<App> {
     routerOptions: { maxParamLength: 200 },
   }) as unknown as FastifyInstance;
 
+  const routeTable: RouteEntry[] = [];
+  app.decorate("routeTable", routeTable);
+  app.addHook("onRoute", (route) => {
+    for (const method of ([] as string[]).concat(route.method)) {
+      routeTable.push({
+        method,
+        url: route.url,
+        // Read when asked: later onRoute hooks (the docs pages) still adjust the config.
+        get auth() {
+          return route.config?.auth !== false;
+        },
+        hidden: Boolean((route.schema as { hide?: boolean } | undefined)?.hide),
+      });
+    }
+  });
+
   app.setValidatorCompiler(validatorCompiler);
   // Responses are shaped by presenters and documented by their schemas; plain JSON.stringify keeps them fast.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandler(app);
 
+  // Each request runs in its own tenant context (system until the caller is known; auth narrows it).
+  app.addHook("onRequest", (_req, _reply, done) => runInTenantContext(null, done));
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Role } from "../../../contracts/identity";
+import { enterTenant } from "../db/db";
 import { AppError } from "./errors";
 
 /** Who is calling: resolved once per request from the session cookie or the bearer token. */
@@ -67,6 +68,8 @@ export function installAuth(app: FastifyInstance, resolver: PrincipalResolver): 
       if (cookie) principal = await resolver.fromSession(cookie);
     }
     req.principal = principal;
+    // From here on, row-level security limits the request's queries to the caller's organization.
+    if (principal) enterTenant(principal.organizationId);
     if (!needsAuth) return;
     if (!principal) throw new AppError("UNAUTHENTICATED", "Sign in first");
     if (principal.via === "session" && !SAFE_METHODS.has(req.method)) {
