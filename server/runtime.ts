@@ -95,7 +95,7 @@ export async function startRoles(opts: {
   const live = opts.roles.includes("web") ? new LiveHub(opts.url, log) : null;
   if (live) await live.start();
   // Reporting reads go to the replica when one is configured (always in read-only transactions).
-  const replica = config.DATABASE_REPLICA_URL ? createDb(config.DATABASE_REPLICA_URL, Math.max(2, Math.ceil(config.DATABASE_POOL_MAX / 2))) : null;
+  const replica = config.DATABASE_REPLICA_URL ? createDb(config.DATABASE_REPLICA_URL, Math.max(2, Math.ceil(config.DATABASE_POOL_MAX / 2)), { role }) : null;
   const deps: Deps = { db, config, log, metrics, live, ...(replica ? { reportDb: replica.db } : {}) };
   let app: App | null = null;
   if (opts.roles.includes("web")) {
