@@ -28,6 +28,8 @@ function fromPg(err: PgError): AppError | null {
   if (c === "22P02" || c === "22007" || c === "22008") return new AppError("VALIDATION_FAILED", "A value has the wrong format");
   // A NUL byte (or an invalid escape) in text reaches PostgreSQL, which refuses it: the input is wrong, not the server.
   if (c === "22021" || c === "22025") return new AppError("VALIDATION_FAILED", "A value contains characters that cannot be stored (such as a NUL byte)");
+  // "ON CONFLICT DO UPDATE command cannot affect row a second time": the same key twice in one request's list.
+  if (c === "21000") return new AppError("VALIDATION_FAILED", "The same entry appears more than once in the request");
   if (c === "40001" || c === "40P01") return new AppError("CONFLICT", "Concurrent update; retry the request");
   return null;
 }
