@@ -49,6 +49,15 @@ export async function createMacro(deps: Deps, actor: Actor, input: TCreateMacroR
       "body.actions.reply.body",
       `unknown placeholder(s) ${unknown.map((k) => `{{${k}}}`).join(", ")}; use ${MACRO_PLACEHOLDERS.map((k) => `{{${k}}}`).join(", ")}`,
     );
+  // Ids from another organization (or unknown ones) are refused here, not discovered when the macro runs.
+  const refs = await repo.ownReferences(deps.db, actor.organizationId, {
+    userId: input.actions.assigneeId,
+    groupId: input.actions.assignmentGroupId,
+    deskId: input.deskId,
+  });
+  if (!refs.user_ok) throw invalidField("body.actions.assigneeId", "no such agent in your organization");
+  if (!refs.group_ok) throw invalidField("body.actions.assignmentGroupId", "no such group in your organization");
+  if (!refs.desk_ok) throw invalidField("body.deskId", "no such desk in your organization");
   try {
     const { id } = await repo.insertMacro(deps.db, {
       orgId: actor.organizationId,
