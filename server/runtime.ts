@@ -79,8 +79,8 @@ export async function startRoles(opts: {
   const config = opts.config ?? loadConfig();
   const log = opts.log ?? createLogger(config.PORTICO_LOG_LEVEL);
   const metrics = createMetrics();
-  const role = (await appRoleUsable(opts.url)) ? APP_ROLE : null;
-  if (!role)
+  const role = config.PORTICO_DB_APP_ROLE !== "off" && (await appRoleUsable(opts.url)) ? APP_ROLE : null;
+  if (!role && config.PORTICO_DB_APP_ROLE !== "off")
     log.warn(
       { role: APP_ROLE },
       "the application role is missing (run `portico migrate`); row-level security and the append-only audit grants are not in force",

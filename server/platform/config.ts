@@ -12,6 +12,8 @@ const ZEnv = z.object({
   /** Optional read replica for reporting reads; defaults to DATABASE_URL. */
   DATABASE_REPLICA_URL: z.string().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  /** The role application connections act as (row-level security, append-only audit); "off" = the connecting user's own rights. */
+  PORTICO_DB_APP_ROLE: z.enum(["portico_app", "off"]).default("portico_app"),
   PORTICO_DATA_DIR: z.string().default(path.resolve(process.cwd(), "data")),
   PORTICO_DB_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   PORTICO_PUBLIC_URL: z.string().optional(),
