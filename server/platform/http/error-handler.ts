@@ -4,7 +4,7 @@ import type { ErrorCode } from "../../../contracts/common";
 import { AppError, type ErrorDetail, STATUS_BY_CODE } from "./errors";
 
 const PG_UNAVAILABLE = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006", "53300"]);
-const NET_UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND"]);
+const NET_UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
 
 function send(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, message: string, details?: ErrorDetail[]) {
   const body: { error: Record<string, unknown> } = { error: { code, message, requestId: req.id } };
@@ -16,11 +16,19 @@ type PgError = Error & { code?: string; constraint?: string; column?: string; de
 
 /** Translates database errors that bad input can cause into 4xx; the rest are 5xx. */
 function fromPg(err: PgError): AppError | null {
-  const c = err.code;
-  if (!c) return null;
-  if (PG_UNAVAILABLE.has(c) || NET_UNAVAILABLE.has(c) || /timeout exceeded when trying to connect|Connection terminated/i.test(err.message)) {
+  const c = err.code ?? "";
+  // ENOENT from connect(): the server's Unix socket is gone (the embedded PostgreSQL is down). The pg driver's
+  // own errors for a connection lost mid-query carry no code, only a message.
+  const socketGone = c === "ENOENT" && (err as { syscall?: string }).syscall === "connect";
+  if (
+    PG_UNAVAILABLE.has(c) ||
+    NET_UNAVAILABLE.has(c) ||
+    socketGone ||
+    /timeout exceeded when trying to connect|Connection terminated|connection error and is not queryable|Client was closed and is not queryable/i.test(err.message)
+  ) {
     return new AppError("SERVICE_UNAVAILABLE", "The database is unavailable; try again shortly", undefined, { "retry-after": "5" });
   }
+  if (!c) return null;
   if (c === "23503") return new AppError("VALIDATION_FAILED", "A referenced record does not exist", [{ message: "unknown reference", code: err.constraint }]);
   if (c === "23505") return new AppError("CONFLICT", "A record with the same unique value already exists", [{ message: "duplicate", code: err.constraint }]);
   if (c === "23514") return new AppError("VALIDATION_FAILED", "A value is out of the allowed range", [{ message: "check failed", code: err.constraint }]);
