@@ -43,7 +43,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "server", include: ["server/**/*.test.ts"], exclude: ["server/**/*.unit.test.ts"] },
+        test: { name: "server", include: ["server/**/*.test.ts"], exclude: ["server/**/*.unit.test.ts", "server/reliability/**"] },
+      },
+      {
+        extends: true,
+        // Real processes and PostgreSQL servers of their own (ports 54410–54419), one file at a time.
+        test: { name: "reliability", include: ["server/reliability/**/*.test.ts"], testTimeout: 180_000, maxWorkers: 1 },
       },
       {
         extends: true,

@@ -60,6 +60,8 @@ export async function ownReferences(db: DbOrTx, orgId: string, refs: { userId?: 
   const r = await sql<{ user_ok: boolean; group_ok: boolean; desk_ok: boolean }>`select
     ${refs.userId ?? null}::uuid is null or exists (select 1 from users where id = ${refs.userId ?? null}::uuid and organization_id = ${orgId} and role in ('agent', 'admin')) as user_ok,
     ${refs.groupId ?? null}::uuid is null or exists (select 1 from groups where id = ${refs.groupId ?? null}::uuid and organization_id = ${orgId}) as group_ok,
-    ${refs.deskId ?? null}::uuid is null or exists (select 1 from desks where id = ${refs.deskId ?? null}::uuid and organization_id = ${orgId}) as desk_ok`.execute(db);
+    ${refs.deskId ?? null}::uuid is null or exists (select 1 from desks where id = ${refs.deskId ?? null}::uuid and organization_id = ${orgId}) as desk_ok`.execute(
+    db,
+  );
   return r.rows[0];
 }

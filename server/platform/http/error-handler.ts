@@ -24,7 +24,9 @@ function fromPg(err: PgError): AppError | null {
     PG_UNAVAILABLE.has(c) ||
     NET_UNAVAILABLE.has(c) ||
     socketGone ||
-    /timeout exceeded when trying to connect|Connection terminated|connection error and is not queryable|Client was closed and is not queryable/i.test(err.message)
+    /timeout exceeded when trying to connect|Connection terminated|connection error and is not queryable|Client was closed and is not queryable/i.test(
+      err.message,
+    )
   ) {
     return new AppError("SERVICE_UNAVAILABLE", "The database is unavailable; try again shortly", undefined, { "retry-after": "5" });
   }
