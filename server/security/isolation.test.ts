@@ -65,6 +65,7 @@ const PRIMARY: Array<[RegExp, string, string?]> = [
   [/^\/api\/v1\/admin\/webhook-deliveries\/:id/, "webhook_deliveries"],
   [/^\/api\/v1\/reports\/saved\/:id/, "saved_reports"],
   [/^\/api\/v1\/me\/csat-surveys\/:id/, "csat_surveys"],
+  [/^\/api\/v1\/(admin\/alert-integrations|integrations\/alerts)\/:id/, "alert_integrations"],
 ];
 
 /** Secondary path parameters, by name: a table of B's records, or a fixed value that names no tenant record. */
@@ -182,6 +183,8 @@ async function extendFixture(deps: Deps): Promise<void> {
   await sql`insert into oidc_providers (organization_id, slug, name, issuer, client_id) values (${orgB}, ${`b-${Date.now()}`}, 'B IdP', 'https://idp.example.com', 'b')`.execute(
     ownerDb,
   );
+  await sql`insert into alert_integrations (organization_id, name, token_hash, token_hint, run_as_user_id, severity_map)
+    values (${orgB}, 'B monitor', sha256(${`alert-${Date.now()}`}::bytea), 'abcd', ${admin.id}, '{}')`.execute(ownerDb);
   await sql`insert into ldap_directories (organization_id, name, url, base_dn) values (${orgB}, 'B LDAP', 'ldap://ldap.example.com', 'dc=b')`.execute(ownerDb);
   await sql`insert into csat_surveys (organization_id, work_item_id, requester_id, token_hash, expires_at)
     values (${orgB}, ${incident.id}, ${admin.id}, sha256(${`b-${Date.now()}`}::bytea), now() + interval '7 days')`.execute(ownerDb);

@@ -116,6 +116,7 @@ describe("CSRF on every state change (generated from the route table)", () => {
       [/^POST \/api\/v1\/auth\//, "sign-in steps: the credentials, MFA challenge or SSO state are the proof"],
       [/^(POST|PUT|PATCH|DELETE) \/scim\/v2\//, "SCIM: the organization's SCIM bearer token"],
       [/^POST \/api\/v1\/csat\/surveys\/:token\/response$/, "satisfaction survey: the unguessable token mailed to the requester"],
+      [/^POST \/api\/v1\/integrations\/alerts\/:id$/, "monitoring alerts: the integration's own bearer secret"],
     ];
     const open = app.routeTable
       .filter((r) => ["POST", "PUT", "PATCH", "DELETE"].includes(r.method) && !r.auth)
