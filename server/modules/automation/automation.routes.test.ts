@@ -24,7 +24,7 @@ async function queuedEvents(orgId: string): Promise<{ id: number; eventId: numbe
   const r = await sql<{ id: number; eventId: number; consumer: string }>`
     select j.id, (j.payload->>'eventId')::bigint as "eventId", j.payload->>'consumer' as consumer
     from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
-    join timeline_events e on e.id = (j.payload->>'eventId')::bigint
+    join timeline_events e on e.id = case when t.identifier = ${DELIVER_TASK} then (j.payload->>'eventId')::bigint end
     where t.identifier = ${DELIVER_TASK} and e.organization_id = ${orgId} order by j.id`.execute(testDeps().db);
   return r.rows;
 }
