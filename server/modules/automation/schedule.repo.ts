@@ -90,6 +90,11 @@ export async function setOccurrenceItem(db: DbOrTx, scheduleId: string, at: Date
   await db.updateTable("recurring_occurrences").set({ work_item_id: itemId }).where("schedule_id", "=", scheduleId).where("occurrence_at", "=", at).execute();
 }
 
+/** Whether the organization has this schedule (read only, no lock). */
+export async function scheduleExists(db: DbOrTx, orgId: string, id: string): Promise<boolean> {
+  return !!(await db.selectFrom("recurring_schedules").select("id").where("organization_id", "=", orgId).where("id", "=", id).executeTakeFirst());
+}
+
 export function listOccurrences(db: DbOrTx, orgId: string, scheduleId: string) {
   return db
     .selectFrom("recurring_occurrences as o")

@@ -160,6 +160,8 @@ export async function deleteSchedule(deps: Deps, actor: Actor, id: string): Prom
 
 export async function listScheduleOccurrences(deps: Deps, actor: Actor, id: string) {
   requireAdmin(actor);
+  // Another organization's (or an unknown) schedule is a 404, like every other route, not an empty list.
+  if (!(await repo.scheduleExists(deps.db, actor.organizationId, id))) throw notFound("Schedule");
   return (await repo.listOccurrences(deps.db, actor.organizationId, id)).map((o) => ({
     at: new Date(o.occurrence_at).toISOString(),
     workItemNumber: o.number,
