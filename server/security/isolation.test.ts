@@ -66,6 +66,10 @@ const PRIMARY: Array<[RegExp, string, string?]> = [
   [/^\/api\/v1\/reports\/saved\/:id/, "saved_reports"],
   [/^\/api\/v1\/me\/csat-surveys\/:id/, "csat_surveys"],
   [/^\/api\/v1\/(admin\/alert-integrations|integrations\/alerts)\/:id/, "alert_integrations"],
+  [/^\/api\/v1\/automation\/rules\/:id/, "automation_rules"],
+  [/^\/api\/v1\/automation\/assignment\/groups\/:id/, "groups"],
+  [/^\/api\/v1\/automation\/agents\/:id/, "users"],
+  [/^\/api\/v1\/automation\/schedules\/:id/, "recurring_schedules"],
 ];
 
 /** Secondary path parameters, by name: a table of B's records, or a fixed value that names no tenant record. */
@@ -162,6 +166,12 @@ async function extendFixture(deps: Deps): Promise<void> {
   await call("POST", "/api/v1/reports/saved", {
     name: "B report",
     definition: { type: "incident", basis: "created", periodDays: 7, groupBy: "group", measure: "count" },
+  });
+  await call("POST", "/api/v1/automation/rules", { name: "B rule", trigger: "comment.added", actions: [{ type: "add_watcher", userId: admin.id }] });
+  await call("POST", "/api/v1/automation/schedules", {
+    name: "B schedule",
+    cron: "0 9 * * 1",
+    template: { title: "B check", description: "x", impact: "low", urgency: "medium" },
   });
   const change = await ownerDb.selectFrom("work_items").select("id").where("organization_id", "=", orgB).where("type", "=", "change").executeTakeFirstOrThrow();
   await call("POST", `/api/v1/changes/${change.id}/tasks`, { title: "B task", assigneeId: admin.id });
