@@ -139,7 +139,12 @@ export async function createHttpApp(opts: AppOptions): Promise<App> {
   app.addHook("onRoute", (route) => {
     if (route.url.startsWith("/api/docs")) route.config = { ...(route.config ?? {}), auth: false };
   });
-  await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: "/api/docs",
+    staticCSP: true,
+    // The docs page's own CSP allows framing by the same origin; nothing should frame Portico.
+    transformStaticCSP: (header: string) => header.replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  });
   app.get("/api/v1/openapi.json", { config: { auth: false }, schema: { hide: true } }, async () => app.swagger());
 
   if (opts.webDist && fs.existsSync(path.join(opts.webDist, "index.html"))) {
