@@ -57,7 +57,7 @@ describe.skipIf(!hasChromium)("XSS corpus rendered in Chromium", () => {
     const url = inject("databaseUrl");
     const config = loadConfig({ ...process.env, DATABASE_URL: url, PORTICO_LOG_LEVEL: (process.env.TEST_LOG_LEVEL ?? "warn") as never });
     running = await startRoles({ url, roles: ["web"], port: 0, host: "127.0.0.1", config, webDist: dist.dir });
-    baseUrl = `http://127.0.0.1:${(running.app?.server.address() as AddressInfo).port}`;
+    baseUrl = `http://127.0.0.1:${((running.app as NonNullable<Running["app"]>).server.address() as AddressInfo).port}`;
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(15_000);
