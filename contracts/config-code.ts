@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RULE_ITEM_TYPES, RULE_TRIGGERS, ZRuleCondition } from "./automation";
 import { ZApprovalStageDefinition } from "./approvals";
 import { AUDIENCES, CATALOG_ICONS } from "./catalog";
 import { ZCatalogForm } from "./catalog-form";
@@ -13,7 +14,7 @@ import { ZCalendarInput, ZSlaCondition, ZThreshold, ZTargetInput } from "./sla";
  * groups and services by name, categories as "Parent" or "Parent/Child", desks by slug, calendars by
  * name, people by email. In SLA conditions the id fields (serviceId, categoryId, assignmentGroupId,
  * assigneeId) hold such names. Import creates what is missing and changes what differs; it never
- * deletes (things only in Portico are listed as such in the preview).
+ * deletes (things only in Portico are listed as such in the preview). Rules keep the document's order.
  */
 
 export const CONFIG_API_VERSION = "portico.config/v1";
@@ -157,6 +158,29 @@ export const ZConfigTemplate = z.object({
   body: z.string().trim().min(1).max(20_000),
 });
 
+/**
+ * An automation rule, references as names (group and service names, category paths, people's emails,
+ * also inside conditions). Webhook secrets of call_webhook actions are never exported; an import keeps
+ * the secret a rule already has for the same URL.
+ */
+export const ZConfigRule = z.object({
+  name: name(),
+  description: z.string().trim().max(2000).default(""),
+  active: z.boolean().default(true),
+  itemType: z.enum(RULE_ITEM_TYPES).default("incident"),
+  trigger: z.enum(RULE_TRIGGERS),
+  cron: z.string().trim().max(120).nullable().default(null),
+  timezone: z.string().trim().max(64).default("UTC"),
+  conditions: ZRuleCondition.nullable().default(null),
+  /** The rule's actions as in the API, with names for ids; checked completely on import. */
+  actions: z
+    .array(z.looseObject({ type: z.string() }))
+    .min(1)
+    .max(20),
+  stopProcessing: z.boolean().default(false),
+  reactToRules: z.boolean().default(false),
+});
+
 /** The whole document. A kind left out is not touched by an import. */
 export const ZConfigDocument = z
   .object({
@@ -170,6 +194,8 @@ export const ZConfigDocument = z
     ciClasses: z.array(ZConfigCiClass).max(500).optional(),
     catalogItems: z.array(ZConfigCatalogItem).max(2000).optional(),
     notificationTemplates: z.array(ZConfigTemplate).max(2000).optional(),
+    /** Automation rules in their evaluation order. */
+    rules: z.array(ZConfigRule).max(1000).optional(),
   })
   .strict();
 export type TConfigDocument = z.infer<typeof ZConfigDocument>;
@@ -184,6 +210,7 @@ export const CONFIG_KINDS: ConfigKind[] = [
   "ciClasses",
   "catalogItems",
   "notificationTemplates",
+  "rules",
 ];
 
 export const ZConfigChange = z.object({

@@ -1,5 +1,7 @@
 import { CONFIG_API_VERSION, type TConfigDocument, ZConfigDocument } from "../../../contracts/config-code";
+import type { TRuleAction, TRuleCondition } from "../../../contracts/automation";
 import type { TSlaCondition } from "../../../contracts/sla";
+import { listRules } from "../automation/rule.service";
 import type { Actor, Deps } from "../../deps";
 import { listCatalog, getCatalogItem } from "../catalog/catalog.service";
 import { listClasses } from "../cmdb/cmdb.service";
@@ -9,6 +11,7 @@ import { listTemplates, templateLanguages } from "../notifications/notification.
 import { listCategories, listServices } from "../reference/reference.service";
 import { listCalendars, listPolicies } from "../sla/sla.service";
 import { type NameMaps, nameMaps } from "./config.repo";
+import { mapActions, mapCondition } from "./config.rules";
 
 /** Condition fields whose values are ids, and which name map turns them into names. */
 export const ID_CONDITION_FIELDS = { serviceId: "service", categoryId: "category", assignmentGroupId: "group", assigneeId: "user" } as const;
@@ -38,12 +41,13 @@ export const KEY_OF = {
   ciClasses: (c: { key: string }) => c.key,
   catalogItems: (i: { desk: string; name: string }) => `${i.desk}/${i.name.toLowerCase()}`,
   notificationTemplates: (t: { event: string; language: string }) => `${t.event}/${t.language}`,
+  rules: (r: { name: string }) => r.name.toLowerCase(),
 } as const;
 
 /** The organization's whole configuration as a document (admins): names, never ids; sorted, so diffs are stable. */
 export async function exportConfig(deps: Deps, actor: Actor): Promise<TConfigDocument> {
   const maps = await nameMaps(deps.db, actor.organizationId);
-  const [groups, services, categories, desks, calendars, policies, classes, catalog, languages] = await Promise.all([
+  const [groups, services, categories, desks, calendars, policies, classes, catalog, languages, rules] = await Promise.all([
     listGroups(deps, actor),
     listServices(deps, actor),
     listCategories(deps, actor),
@@ -53,7 +57,9 @@ export async function exportConfig(deps: Deps, actor: Actor): Promise<TConfigDoc
     listClasses(deps, actor),
     listCatalog(deps, actor, { all: "true", limit: 100_000 }),
     templateLanguages(deps, actor),
+    listRules(deps, actor),
   ]);
+  const toName = (kind: keyof NameMaps, id: string) => nameOf(maps, kind, id) as string;
   const items = await Promise.all(catalog.map((c) => getCatalogItem(deps, actor, c.id)));
   const templates = (await Promise.all(languages.map((l) => listTemplates(deps, actor, l)))).flat().filter((t) => !t.isDefault);
 
@@ -172,6 +178,20 @@ export async function exportConfig(deps: Deps, actor: Actor): Promise<TConfigDoc
       templates.map((t) => ({ event: t.event, language: t.language, subject: t.subject, body: t.body })),
       KEY_OF.notificationTemplates,
     ),
+    // In evaluation order (the list is ordered, not keyed); webhook secrets stay out.
+    rules: rules.map((r) => ({
+      name: r.name,
+      description: r.description,
+      active: r.active,
+      itemType: r.itemType,
+      trigger: r.trigger,
+      cron: r.cron,
+      timezone: r.timezone,
+      conditions: r.conditions ? mapCondition(r.conditions as TRuleCondition, toName, "conditions") : null,
+      actions: mapActions(r.actions as TRuleAction[], toName, "actions", () => undefined),
+      stopProcessing: r.stopProcessing,
+      reactToRules: r.reactToRules,
+    })),
   };
   // Through the schema: the same defaults and key order as an imported document, so they compare.
   return ZConfigDocument.parse(doc);

@@ -1,7 +1,9 @@
 import { createTwoFilesPatch } from "diff";
 import YAML from "yaml";
 import { CONFIG_KINDS, type ConfigKind, type TConfigDocument, type TConfigImportResult, ZConfigDocument } from "../../../contracts/config-code";
+import { type TRuleAction, type TRuleCondition, ZRuleInput } from "../../../contracts/automation";
 import type { TSlaCondition } from "../../../contracts/sla";
+import { createRule, listRules, reorderRules, updateRule } from "../automation/rule.service";
 import type { Actor, Deps } from "../../deps";
 import { type Tx, withTx } from "../../platform/db/db";
 import { AppError, type ErrorDetail } from "../../platform/http/errors";
@@ -14,10 +16,22 @@ import { createCategory, createService } from "../reference/reference.service";
 import { createCalendar, createPolicy, listPolicies, updateCalendar, updatePolicy } from "../sla/sla.service";
 import { type NameMaps, nameMaps } from "./config.repo";
 import { exportConfig, ID_CONDITION_FIELDS, KEY_OF } from "./config.export";
+import { mapActions, mapCondition } from "./config.rules";
 
 type Item = Record<string, unknown>;
 const keyOf = (kind: ConfigKind, item: Item) => (KEY_OF[kind] as (i: Item) => string)(item);
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** JSON with object keys sorted, so equal documents compare equal whatever order their keys came in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Item)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Item)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(v);
+}
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** Serialises a document as YAML (no line folding, so diffs stay line-based). */
 export function toYaml(doc: TConfigDocument): string {
@@ -62,6 +76,12 @@ function merged(current: TConfigDocument, incoming: TConfigDocument): TConfigDoc
     const next = incoming[kind] as Item[] | undefined;
     if (!next) {
       out[kind] = now;
+      continue;
+    }
+    if (kind === "rules") {
+      // Rules are an ordered list: the document's order, then the rules only Portico has.
+      const named = new Set(next.map((i) => keyOf(kind, i)));
+      out[kind] = [...next, ...now.filter((i) => !named.has(keyOf(kind, i)))];
       continue;
     }
     const map = new Map(now.map((i) => [keyOf(kind, i), i]));
@@ -298,5 +318,44 @@ async function apply(deps: Deps, actor: Actor, doc: TConfigDocument, current: TC
     if (!needed("notificationTemplates", t)) continue;
     await at("notificationTemplates", i, `${t.event}/${t.language}`, () => putTemplate(deps, actor, t.event, t.language, { subject: t.subject, body: t.body }));
   }
+  if (doc.rules) await applyRules(deps, actor, doc.rules, resolve, needed);
   void current;
+}
+
+/** Rules: names back to ids, checked with the automation contract, saved through its service; then the document's order. */
+async function applyRules(
+  deps: Deps,
+  actor: Actor,
+  rules: NonNullable<TConfigDocument["rules"]>,
+  resolve: ReturnType<typeof resolver>,
+  needed: (kind: ConfigKind, item: Item) => boolean,
+) {
+  const existing = new Map((await listRules(deps, actor)).map((r) => [r.name.toLowerCase(), r]));
+  for (const [i, r] of rules.entries()) {
+    if (!needed("rules", r)) continue;
+    await at("rules", i, r.name, async () => {
+      const before = existing.get(r.name.toLowerCase());
+      const oldSecrets = new Map(
+        ((before?.actions ?? []) as TRuleAction[]).flatMap((a) => (a.type === "call_webhook" && a.secret ? [[a.url, a.secret] as const] : [])),
+      );
+      const translated = {
+        ...r,
+        conditions: r.conditions ? mapCondition(r.conditions as TRuleCondition, resolve, "conditions") : null,
+        actions: mapActions(r.actions as unknown as TRuleAction[], resolve, "actions", (a) => a.secret ?? oldSecrets.get(a.url)),
+      };
+      const parsed = ZRuleInput.safeParse(translated);
+      if (!parsed.success) {
+        const details = parsed.error.issues.slice(0, 20).map((x) => ({ field: x.path.join("."), message: x.message }));
+        throw new AppError("VALIDATION_FAILED", `${details[0].field}: ${details[0].message}`, details);
+      }
+      if (before) await updateRule(deps, actor, before.id, parsed.data);
+      else await createRule(deps, actor, parsed.data);
+    });
+  }
+  // The document's rules first, in its order; rules only Portico has keep theirs after them.
+  const now = await listRules(deps, actor);
+  const byName = new Map(now.map((r) => [r.name.toLowerCase(), r.id]));
+  const first = rules.map((r) => byName.get(r.name.toLowerCase())).filter((id): id is string => !!id);
+  const order = [...first, ...now.map((r) => r.id).filter((id) => !first.includes(id))];
+  if (order.some((id, k) => now[k]?.id !== id)) await reorderRules(deps, actor, order);
 }

@@ -2,6 +2,8 @@ import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../deps";
 import type { App } from "../../platform/http/app";
+import { ZRuleInput } from "../../../contracts/automation";
+import { createRule } from "../automation/rule.service";
 import { createCatalogItem } from "../catalog/catalog.service";
 import { createClass } from "../cmdb/cmdb.service";
 import { createDesk } from "../desks/desk.service";
@@ -34,7 +36,7 @@ async function configuredOrg(deps: Deps) {
   const a = admin.actor;
   const network = await createGroup(deps, a, { name: "Network", description: "Routers and VPN", email: null, memberIds: [] });
   const desk1 = await createGroup(deps, a, { name: "Service Desk", description: "", email: "desk@acme.example", memberIds: [] });
-  await createService(deps, a, { name: "VPN", description: "", supportGroupId: null });
+  const vpn = await createService(deps, a, { name: "VPN", description: "", supportGroupId: null });
   const hw = await createCategory(deps, a, { name: "Hardware", parentId: null });
   await createCategory(deps, a, { name: "Laptop", parentId: hw.id });
   const it = await createDesk(deps, a, {
@@ -116,6 +118,25 @@ async function configuredOrg(deps: Deps) {
     fulfilment: [{ title: "Prepare it", description: "", groupId: desk1.id, parallelWithPrevious: false }],
   });
   await putTemplate(deps, a, "work_item.created", "en", { subject: "[{{number}}] We have your ticket", body: "Hello {{requester.name}}, thanks." });
+  await createRule(
+    deps,
+    a,
+    ZRuleInput.parse({
+      name: "VPN to Network",
+      trigger: "work_item.created",
+      conditions: {
+        all: [
+          { field: "serviceId", op: "in", value: [vpn.id] },
+          { field: "priority", op: "lte", value: 2 },
+        ],
+      },
+      actions: [
+        { type: "assign", groupId: network.id },
+        { type: "add_comment", body: "Routed by {{rule.name}}", visibility: "internal" },
+        { type: "call_webhook", url: "https://hooks.example.com/vpn", secret: "a-very-secret-signing-key" },
+      ],
+    }),
+  );
   return { org, admin };
 }
 
@@ -131,6 +152,9 @@ describe("configuration as code", () => {
     const docA = YAML.parse(yamlA);
     expect(docA.slaPolicies[0].conditions[1]).toEqual({ field: "assignmentGroupId", op: "in", values: ["Network"] });
     expect(docA.catalogItems[0]).toMatchObject({ desk: "it", category: "Hardware", fulfilment: [{ group: "Service Desk" }] });
+    expect(docA.rules[0].conditions.all[0]).toEqual({ field: "serviceId", op: "in", value: ["VPN"] });
+    expect(docA.rules[0].actions[0]).toEqual({ type: "assign", groupId: "Network" });
+    expect(yamlA).not.toContain("a-very-secret-signing-key");
 
     const orgB = await createOrg(deps);
     const adminB = await createUser(deps, orgB.id, "admin", { email: a.admin.email.replace("@", `-b${uniq()}@`) });
@@ -140,19 +164,19 @@ describe("configuration as code", () => {
 
     const preview = await yamlCall(adminB, "POST", "/api/v1/config/import?dryRun=true", yamlForB);
     expect(preview.statusCode).toBe(200);
-    expect(preview.json()).toMatchObject({ dryRun: true, applied: false, summary: { added: 10, changed: 0 } });
+    expect(preview.json()).toMatchObject({ dryRun: true, applied: false, summary: { added: 11, changed: 0 } });
     expect(preview.json().diff).toContain("+  - slug: it");
     expect((await yamlCall(adminB, "GET", "/api/v1/config/export")).body).not.toContain("slug: it");
 
     const applied = await yamlCall(adminB, "POST", "/api/v1/config/import", yamlForB);
     expect(applied.statusCode).toBe(200);
-    expect(applied.json()).toMatchObject({ applied: true, summary: { added: 10 } });
+    expect(applied.json()).toMatchObject({ applied: true, summary: { added: 11 } });
     const yamlB = (await yamlCall(adminB, "GET", "/api/v1/config/export")).body;
     expect(yamlB).toBe(yamlForB);
 
     // Importing the same again changes nothing.
     const again = await yamlCall(adminB, "POST", "/api/v1/config/import", yamlForB);
-    expect(again.json().summary).toEqual({ added: 0, changed: 0, unchanged: 10, onlyInPortico: 0 });
+    expect(again.json().summary).toEqual({ added: 0, changed: 0, unchanged: 11, onlyInPortico: 0 });
     const audit = await deps.db
       .selectFrom("audit_events")
       .select("action")
@@ -199,6 +223,22 @@ describe("configuration as code", () => {
     expect(wrongVersion.json().error.details[0].field).toBe("apiVersion");
     const twice = await yamlCall(a.admin, "POST", "/api/v1/config/import", "apiVersion: portico.config/v1\nservices:\n  - name: VPN\n  - name: vpn\n");
     expect(twice.json().error.message).toContain("appears twice");
+
+    // A changed rule keeps the webhook secret it had (secrets are never in the document).
+    doc.calendars[0].timeZone = "Europe/Berlin";
+    doc.rules[0].description = "Network routing";
+    doc.rules[0].actions[0].groupId = "Nobody";
+    const unknownGroup = (await yamlCall(a.admin, "POST", "/api/v1/config/import", YAML.stringify(doc))).json();
+    expect(unknownGroup.error.details[0].field).toBe("rules.0.actions.0.groupId");
+    doc.rules[0].actions[0].groupId = "Network";
+    expect((await yamlCall(a.admin, "POST", "/api/v1/config/import", YAML.stringify(doc))).statusCode).toBe(200);
+    const rule = await deps.db
+      .selectFrom("automation_rules")
+      .select(["description", "actions"])
+      .where("organization_id", "=", a.org.id)
+      .executeTakeFirstOrThrow();
+    expect(rule.description).toBe("Network routing");
+    expect(JSON.stringify(rule.actions)).toContain("a-very-secret-signing-key");
   });
 
   it("is for admins only", async () => {

@@ -23,7 +23,7 @@ export function registerConfigRoutes(app: FastifyInstance, deps: Deps): void {
         tags,
         summary: "The organization's configuration as YAML (admins)",
         description:
-          "Groups, services, categories, desks, SLA calendars and policies, CI classes, catalog items (with forms, approvals and fulfilment) and notification templates, keyed by names, never ids. `portico config export > desk.yaml`.",
+          "Groups, services, categories, desks, SLA calendars and policies, CI classes, catalog items (with forms, approvals and fulfilment), notification templates and automation rules (in order; webhook secrets left out), keyed by names, never ids. `portico config export > desk.yaml`.",
         produces: ["application/yaml"],
       },
     },

@@ -108,7 +108,7 @@ export const integrations = {
   config: {
     title: "Configuration as code",
     intro:
-      "Export desks, SLA calendars and policies, catalog items, CI classes, notification templates, groups, services and categories as YAML — keep it in git and import it into another Portico. Import shows a diff first and applies everything in one transaction, or nothing.",
+      "Export desks, SLA calendars and policies, catalog items, CI classes, notification templates, automation rules, groups, services and categories as YAML — keep it in git and import it into another Portico. Import shows a diff first and applies everything in one transaction, or nothing.",
     export: "Download YAML",
     cli: "From a shell: portico config export > desk.yaml · portico config import desk.yaml --dry-run",
     file: "YAML file",
