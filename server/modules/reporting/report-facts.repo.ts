@@ -108,6 +108,13 @@ export async function saveRefreshState(db: DbOrTx, watermark: Date, items: numbe
   await db.updateTable("report_refresh_state").set({ watermark, last_run_at: new Date(), last_items: items }).where("id", "=", 1).execute();
 }
 
+/** Claims the first fill (no watermark yet) unless another run claimed it in the last 30 minutes. */
+export async function claimFirstFill(db: DbOrTx, now: Date): Promise<boolean> {
+  const r = await sql`update report_refresh_state set last_run_at = ${now}
+    where id = 1 and watermark is null and (last_run_at is null or last_run_at < ${now}::timestamptz - interval '30 minutes')`.execute(db);
+  return Number(r.numAffectedRows ?? 0) === 1;
+}
+
 /** The database's clock (the watermark must come from the same clock as updated_at). */
 export async function dbNow(db: DbOrTx): Promise<Date> {
   const r = await sql<{ now: Date }>`select clock_timestamp() as now`.execute(db);

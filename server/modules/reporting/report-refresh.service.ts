@@ -15,7 +15,9 @@ export async function refreshReportFacts(deps: Deps): Promise<number> {
   const state = await deps.db.selectFrom("report_refresh_state").select("watermark").where("id", "=", 1).executeTakeFirst();
   if (!state?.watermark) {
     // First fill: slices in their own transactions (idempotent upserts), then the watermark from before it began.
+    // A fill can outlast a cron tick: the one that claims the state row (last_run_at) first does it.
     const started = await facts.dbNow(deps.db);
+    if (!(await facts.claimFirstFill(deps.db, started))) return 0;
     let after: string | null = null;
     let n = 0;
     do {

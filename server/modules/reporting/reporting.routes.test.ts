@@ -9,6 +9,7 @@ import { closeTestApp, http, testApp, testDeps, uniq } from "../../test/harness"
 import { runJobs, startSmtpSink } from "../../test/mail";
 import { sendDueReports } from "./custom-report.service";
 import { refreshFactsOfOrganization } from "./report-facts.repo";
+import { refreshReportFacts } from "./report-refresh.service";
 
 let app: App;
 let deps: Deps;
@@ -273,6 +274,22 @@ describe("backlog, changes and CIs", () => {
     expect(drill.body.total).toBe(1);
     const ch = await http(app, d.agent).get("/api/v1/reports/widgets/changes");
     expect(ch.body.successRate).toEqual({ numerator: 2, denominator: 4, percent: 50 });
+  });
+});
+
+describe("per-minute refresh", () => {
+  it("fills every item once, then recomputes what changed since the watermark", async () => {
+    const d = await createDesk(deps);
+    const id = await item(d.org.id, d.requester.id, { createdAt: new Date().toISOString() });
+    await refreshReportFacts(deps);
+    const fact = () => deps.db.selectFrom("report_item_facts").select(["state", "first_response_at"]).where("work_item_id", "=", id).executeTakeFirst();
+    expect((await fact())?.state).toBe("new");
+    const state = await deps.db.selectFrom("report_refresh_state").selectAll().executeTakeFirstOrThrow();
+    expect(state.watermark).not.toBeNull();
+    await comment(d.org.id, id, d.agent.id, new Date().toISOString());
+    await deps.db.updateTable("work_items").set({ state: "in_progress", updated_at: new Date() }).where("id", "=", id).execute();
+    await refreshReportFacts(deps);
+    expect(await fact()).toMatchObject({ state: "in_progress", first_response_at: expect.any(Date) });
   });
 });
 

@@ -1,4 +1,5 @@
 import { Card, Stack, Text, Title } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
 import { useTranslation } from "react-i18next";
 import { useAnswerPending, usePendingSurveys } from "./reports.api";
 import { ScoreButtons } from "./survey.page";
@@ -28,7 +29,7 @@ export function PendingSurveys() {
           <ScoreButtons
             value={null}
             disabled={answer.isPending}
-            onPick={(score) => answer.mutate({ id: s.id, score })}
+            onPick={(score) => answer.mutate({ id: s.id, score }, { onSuccess: () => notifications.show({ color: "green", message: t("survey.thanks") }) })}
             label={(n) => t("survey.rate", { number: s.number, label: t(`survey.scores.${n}` as never) })}
           />
         </Card>
