@@ -12,6 +12,17 @@ export type TLoginRequest = z.infer<typeof ZLoginRequest>;
 
 export const ZOrganization = z.object({ id: z.uuid(), name: z.string(), slug: z.string() });
 
+export const ZMembership = z.object({
+  organization: ZOrganization,
+  /** The person's role in that organization. */
+  role: ZRole,
+  /** A requester who sees every ticket of that organization (e.g. the customer's IT manager). */
+  organizationManager: z.boolean(),
+  /** home = the person's own organization; direct = added by an administrator; derived = granted by a serving group. */
+  source: z.enum(["home", "direct", "derived"]),
+});
+export type TMembership = z.infer<typeof ZMembership>;
+
 export const ZMe = z.object({
   id: z.uuid(),
   email: z.string(),
@@ -19,8 +30,11 @@ export const ZMe = z.object({
   role: ZRole,
   locale: z.string(),
   timeZone: z.string(),
+  /** The organization this session acts in (switch with POST /api/v1/session/organization). */
   organization: ZOrganization,
   groups: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  /** Every organization the person belongs to, with their role there. */
+  memberships: z.array(ZMembership),
 });
 export type TMe = z.infer<typeof ZMe>;
 

@@ -52,6 +52,7 @@ import { registerAutomationRoutes } from "./modules/automation/automation.routes
 import { recurringTicketsJob, scheduledRulesJob } from "./modules/automation/automation.jobs";
 import { deliverEventJob } from "./modules/automation/events";
 import { sealAuditJob } from "./modules/audit/audit.jobs";
+import { registerOrganizationRoutes } from "./modules/organizations/organization.routes";
 
 /** Every job the worker runs, from every module. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
@@ -124,6 +125,7 @@ export async function buildApp(deps: Deps, opts: { webDist?: string | null; isSh
   registerAlertRoutes(app, deps);
   registerConfigRoutes(app, deps);
   registerAutomationRoutes(app, deps);
+  registerOrganizationRoutes(app, deps);
   if (deps.live) registerLiveRoutes(app, deps.live, deps.metrics);
   await app.ready();
   return app;

@@ -21,5 +21,7 @@ export interface Actor {
   organizationId: string;
   role: "requester" | "agent" | "admin";
   groupIds: string[];
+  /** Requesters: "organization" = sees every item of the organization (manager, or shared by policy); default own. */
+  requesterScope?: "own" | "organization";
   ip?: string | null;
 }

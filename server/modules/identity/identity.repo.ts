@@ -3,31 +3,50 @@ import type { Role } from "../../../contracts/identity";
 import type { DbOrTx } from "../../platform/db/db";
 import type { Principal } from "../../platform/http/auth";
 import "./identity.tables";
+import "../organizations/organization.tables";
 
+/**
+ * The caller acts in one organization at a time (the session's or token's): role and groups come from
+ * their membership there; no membership, no principal. Requesters see the whole organization's items
+ * when they are its organization manager or the organization (or its nearest ancestor that says) shares.
+ */
 const principalColumns = sql<Principal>`json_build_object(
-  'userId', u.id, 'organizationId', u.organization_id, 'role', u.role, 'name', u.name, 'email', u.email,
-  'groupIds', coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id), '[]'::json))`;
+  'userId', u.id, 'organizationId', m.organization_id, 'role', m.role, 'name', u.name, 'email', u.email,
+  'requesterScope', case when m.organization_manager or (
+      select p.requester_visibility from portico_org_chain(m.organization_id) c
+      join organization_profiles p on p.organization_id = c.id and p.requester_visibility is not null
+      order by c.depth limit 1) = 'organization' then 'organization' else 'own' end,
+  'groupIds', coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id and gm.organization_id = m.organization_id), '[]'::json))`;
 
-/** The signed-in person behind a session token hash, if the session is live and the person active. */
+/** "own" is the default requester scope: left out, so a principal only says so when it sees more. */
+function ownScopeImplied(p: Principal): Principal {
+  if (p.requesterScope !== "own") return p;
+  const { requesterScope: _own, ...rest } = p;
+  return rest;
+}
+
+/** The signed-in person behind a session token hash, if the session is live, the person active and still a member of its organization. */
 export async function findSessionPrincipal(db: DbOrTx, tokenHash: Buffer): Promise<Principal | null> {
   const r = await sql<{ p: Principal; session_id: string; csrf_token: string }>`
     select ${principalColumns} as p, s.id as session_id, s.csrf_token
     from sessions s join users u on u.id = s.user_id
+    join organization_memberships m on m.user_id = s.user_id and m.organization_id = s.organization_id
     where s.token_hash = ${tokenHash} and s.expires_at > now() and u.active`.execute(db);
   const row = r.rows[0];
   if (!row) return null;
-  return { ...row.p, via: "session", sessionId: row.session_id, csrfToken: row.csrf_token };
+  return { ...ownScopeImplied(row.p), via: "session", sessionId: row.session_id, csrfToken: row.csrf_token };
 }
 
-/** The person behind a personal API token hash, if the token is live. */
+/** The person behind a personal API token hash, if the token is live; it acts in the token's organization. */
 export async function findTokenPrincipal(db: DbOrTx, tokenHash: Buffer): Promise<(Principal & { tokenId: string }) | null> {
   const r = await sql<{ p: Principal; token_id: string }>`
     select ${principalColumns} as p, t.id as token_id
     from api_tokens t join users u on u.id = t.user_id
+    join organization_memberships m on m.user_id = t.user_id and m.organization_id = t.organization_id
     where t.token_hash = ${tokenHash} and t.revoked_at is null
       and (t.expires_at is null or t.expires_at > now()) and u.active`.execute(db);
   const row = r.rows[0];
-  return row ? { ...row.p, via: "token", tokenId: row.token_id } : null;
+  return row ? { ...ownScopeImplied(row.p), via: "token", tokenId: row.token_id } : null;
 }
 
 /** Records that a token was used (callers throttle how often). */
@@ -132,25 +151,45 @@ export async function insertAudit(
     .execute();
 }
 
-export function findMe(db: DbOrTx, userId: string) {
+/** A person's profile as seen in one organization they belong to (default: their home organization). */
+export function findMe(db: DbOrTx, userId: string, organizationId?: string) {
   return db
     .selectFrom("users as u")
-    .innerJoin("organizations as o", "o.id", "u.organization_id")
+    .innerJoin("organization_memberships as m", (j) =>
+      j
+        .onRef("m.user_id", "=", "u.id")
+        .on(organizationId ? sql<boolean>`m.organization_id = ${organizationId}` : sql<boolean>`m.organization_id = u.organization_id`),
+    )
+    .innerJoin("organizations as o", "o.id", "m.organization_id")
     .select([
       "u.id",
       "u.email",
       "u.name",
-      "u.role",
+      "m.role",
       "u.locale",
       "u.time_zone",
       "o.id as org_id",
       "o.name as org_name",
       "o.slug as org_slug",
       sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name)
-        from group_members gm join groups g on g.id = gm.group_id where gm.user_id = u.id), '[]'::json)`.as("groups"),
+        from group_members gm join groups g on g.id = gm.group_id where gm.user_id = u.id and gm.organization_id = m.organization_id), '[]'::json)`.as(
+        "groups",
+      ),
     ])
     .where("u.id", "=", userId)
     .executeTakeFirst();
+}
+
+/** Every organization a person belongs to, home first, then by name. */
+export function listMembershipsOfUser(db: DbOrTx, userId: string) {
+  return db
+    .selectFrom("organization_memberships as m")
+    .innerJoin("organizations as o", "o.id", "m.organization_id")
+    .select(["o.id", "o.name", "o.slug", "m.role", "m.organization_manager", "m.source"])
+    .where("m.user_id", "=", userId)
+    .orderBy(sql`m.source = 'home'`, "desc")
+    .orderBy("o.name")
+    .execute();
 }
 
 export async function insertApiToken(
@@ -192,23 +231,25 @@ export async function revokeApiToken(db: DbOrTx, userId: string, tokenId: string
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** People who belong to the organization (home or member), with their role there. */
 export function listUsers(db: DbOrTx, orgId: string, f: { q?: string; role?: Role | "staff"; groupId?: string; limit: number }) {
   let q = db
-    .selectFrom("users")
-    .select(["id", "email", "name", "role", "active", "manager_id as managerId"])
-    .where("organization_id", "=", orgId)
-    .orderBy("name")
-    .orderBy("id")
+    .selectFrom("organization_memberships as m")
+    .innerJoin("users as u", "u.id", "m.user_id")
+    .select(["u.id", "u.email", "u.name", "m.role", "u.active", "u.manager_id as managerId"])
+    .where("m.organization_id", "=", orgId)
+    .orderBy("u.name")
+    .orderBy("u.id")
     .limit(f.limit);
-  if (f.role === "staff") q = q.where("role", "in", ["agent", "admin"]);
-  else if (f.role) q = q.where("role", "=", f.role);
+  if (f.role === "staff") q = q.where("m.role", "in", ["agent", "admin"]);
+  else if (f.role) q = q.where("m.role", "=", f.role);
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb("name", "ilike", like), eb("email", "ilike", like)]));
+    q = q.where((eb) => eb.or([eb("u.name", "ilike", like), eb("u.email", "ilike", like)]));
   }
   if (f.groupId) {
     const gid = f.groupId;
-    q = q.where("id", "in", (eb) => eb.selectFrom("group_members").select("user_id").where("group_id", "=", gid));
+    q = q.where("u.id", "in", (eb) => eb.selectFrom("group_members").select("user_id").where("group_id", "=", gid));
   }
   return q.execute();
 }
@@ -314,16 +355,17 @@ export async function setGroupMembers(db: DbOrTx, orgId: string, groupId: string
     .execute();
 }
 
-/** How many of the given people are active staff of the organization. */
+/** How many of the given people are active staff of the organization (by membership: serving agents count). */
 export async function countStaffInOrg(db: DbOrTx, orgId: string, userIds: string[]): Promise<number> {
   if (userIds.length === 0) return 0;
   const r = await db
-    .selectFrom("users")
+    .selectFrom("organization_memberships as m")
+    .innerJoin("users as u", "u.id", "m.user_id")
     .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("organization_id", "=", orgId)
-    .where("id", "in", userIds)
-    .where("role", "in", ["agent", "admin"])
-    .where("active", "=", true)
+    .where("m.organization_id", "=", orgId)
+    .where("m.user_id", "in", userIds)
+    .where("m.role", "in", ["agent", "admin"])
+    .where("u.active", "=", true)
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -62,12 +62,12 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: Deps): void {
     { schema: { tags: ["auth"], summary: "The current browser session and its CSRF token", response: { 200: ZSessionResponse, ...errorResponses } } },
     async (req) => {
       const p = principalOf(req);
-      return { user: await identity.getMe(deps, p.userId), csrfToken: p.csrfToken ?? "" };
+      return { user: await identity.getMe(deps, p.userId, p.organizationId), csrfToken: p.csrfToken ?? "" };
     },
   );
 
   r.get("/api/v1/me", { schema: { tags: ["me"], summary: "Who am I", response: { 200: ZMe, ...errorResponses } } }, async (req) =>
-    identity.getMe(deps, principalOf(req).userId),
+    identity.getMe(deps, principalOf(req).userId, principalOf(req).organizationId),
   );
 
   r.get(

@@ -18,27 +18,18 @@ import { checkPassword } from "./ldap.service";
 import { findPolicy } from "./mfa.repo";
 import { secondStepFor } from "./mfa.service";
 import { hashPassword } from "./password";
-import { type OpenedSession, openSession } from "./session.service";
+import { loadMe, type OpenedSession, openSession } from "./session.service";
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from "./tokens";
 
 const WINDOW_MINUTES = 15;
 /** A successful sign-in from an address within this many days makes it a known place for the account. */
 const KNOWN_PLACE_DAYS = 30;
 
-/** Reads the signed-in person's profile. */
-export async function getMe(deps: Deps, userId: string): Promise<TMe> {
-  const row = await repo.findMe(deps.db, userId);
-  if (!row) throw new AppError("UNAUTHENTICATED", "Sign in first");
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    locale: row.locale,
-    timeZone: row.time_zone,
-    organization: { id: row.org_id, name: row.org_name, slug: row.org_slug },
-    groups: row.groups,
-  };
+/** Reads the signed-in person's profile in the organization they act in (default: home). */
+export async function getMe(deps: Deps, userId: string, organizationId?: string): Promise<TMe> {
+  const me = await loadMe(deps.db, userId, organizationId);
+  if (!me) throw new AppError("UNAUTHENTICATED", "Sign in first");
+  return me;
 }
 
 /**

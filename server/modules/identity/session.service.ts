@@ -49,9 +49,16 @@ export async function openSession(
       ip: ctx.ip,
     });
   });
-  const row = await repo.findMe(outer ?? deps.db, user.id);
-  if (!row) throw new Error("person vanished while signing in");
-  const me: TMe = {
+  const me = await loadMe(outer ?? deps.db, user.id, user.organization_id);
+  if (!me) throw new Error("person vanished while signing in");
+  return { sessionToken, csrfToken, me, expiresAt };
+}
+
+/** The person's profile as seen in the organization they act in, with all their memberships. */
+export async function loadMe(db: DbOrTx, userId: string, organizationId?: string): Promise<TMe | null> {
+  const [row, memberships] = await Promise.all([repo.findMe(db, userId, organizationId), repo.listMembershipsOfUser(db, userId)]);
+  if (!row) return null;
+  return {
     id: row.id,
     email: row.email,
     name: row.name,
@@ -60,6 +67,11 @@ export async function openSession(
     timeZone: row.time_zone,
     organization: { id: row.org_id, name: row.org_name, slug: row.org_slug },
     groups: row.groups,
+    memberships: memberships.map((m) => ({
+      organization: { id: m.id, name: m.name, slug: m.slug },
+      role: m.role,
+      organizationManager: m.organization_manager,
+      source: m.source,
+    })),
   };
-  return { sessionToken, csrfToken, me, expiresAt };
 }

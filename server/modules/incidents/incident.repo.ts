@@ -219,9 +219,11 @@ export async function checkReferences(db: DbOrTx, orgId: string, refs: Reference
       exists(select 1 from categories where id = ${refs.subcategoryId ?? null}::uuid and organization_id = ${orgId} and active) as subcategory,
       exists(select 1 from services where id = ${refs.serviceId ?? null}::uuid and organization_id = ${orgId} and active) as service,
       exists(select 1 from groups where id = ${refs.groupId ?? null}::uuid and organization_id = ${orgId} and active) as group,
-      exists(select 1 from users where id = ${refs.assigneeId ?? null}::uuid and organization_id = ${orgId} and active and role in ('agent', 'admin')) as assignee,
+      exists(select 1 from organization_memberships m join users u on u.id = m.user_id
+        where m.user_id = ${refs.assigneeId ?? null}::uuid and m.organization_id = ${orgId} and u.active and m.role in ('agent', 'admin')) as assignee,
       exists(select 1 from group_members where user_id = ${refs.assigneeId ?? null}::uuid and group_id = ${refs.groupId ?? null}::uuid) as assignee_in_group,
-      exists(select 1 from users where id = ${refs.requesterId ?? null}::uuid and organization_id = ${orgId} and active) as requester`.execute(db);
+      exists(select 1 from organization_memberships m join users u on u.id = m.user_id
+        where m.user_id = ${refs.requesterId ?? null}::uuid and m.organization_id = ${orgId} and u.active) as requester`.execute(db);
   return r.rows[0];
 }
 

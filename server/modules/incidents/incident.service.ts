@@ -16,7 +16,7 @@ import { AppError, invalidField, notFound } from "../../platform/http/errors";
 import { enqueueJob, removeJob } from "../../platform/jobs/queue";
 import { DEFAULT_SETTINGS, effectiveSettings } from "../admin/admin.service";
 import { runIdempotent } from "../work-items/idempotency";
-import { isStaffActor } from "../work-items/work-item.policy";
+import { isStaffActor, seesWholeOrganization } from "../work-items/work-item.policy";
 import { DONE_STATES } from "../../../contracts/work-items";
 import { notify } from "../notifications/notify";
 import { addWatcher, type Change, findOrgUser, insertTimeline, isWatcher, listOpenChildren } from "../work-items/work-item.repo";
@@ -469,7 +469,6 @@ export const SEARCH_COUNT_CAP = 1_000;
 
 /** The queue: filtered, sorted, cursor-paged, with a capped count. Requesters see only their own. */
 export async function listIncidents(deps: Deps, actor: Actor, q: TListIncidentsQuery): Promise<TIncidentPage> {
-  const staff = isStaffActor(actor);
   const filter: repo.QueueFilter = { organizationId: actor.organizationId };
   if (q.state) filter.states = q.state;
   else if (q.open === "true") filter.states = OPEN_INCIDENT_STATES;
@@ -487,7 +486,7 @@ export async function listIncidents(deps: Deps, actor: Actor, q: TListIncidentsQ
   if (q.categoryId) filter.categoryId = q.categoryId;
   if (q.major) filter.major = q.major === "true";
   if (q.q) filter.q = q.q;
-  if (!staff) filter.visibleTo = actor.userId;
+  if (!seesWholeOrganization(actor)) filter.visibleTo = actor.userId;
   const sort = SORTS[q.sort];
   const after = q.cursor ? decodeCursor(q.cursor, sort.columns.length + 1) : null;
   const cap = q.q ? SEARCH_COUNT_CAP : COUNT_CAP;

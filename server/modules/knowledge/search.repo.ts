@@ -23,6 +23,8 @@ export interface Scope {
   orgId: string;
   /** Set for requesters: only their own or watched items, public comments (mirrors work-item.policy canView). */
   requesterId: string | null;
+  /** A requester who sees every item of the organization (still public comments and articles only). */
+  wholeOrganization?: boolean;
   types?: string[];
   states?: string[];
   limit: number;
@@ -89,7 +91,7 @@ const newestFirst = (col: string, walk: boolean) => (walk ? sql`${sql.ref(col)} 
  * search starts from these few rows instead of filtering the organization's million by them.
  */
 function visibleItems(s: Scope) {
-  if (!s.requesterId) return sql`work_items w`;
+  if (!s.requesterId || s.wholeOrganization) return sql`work_items w`;
   return sql`(
       select id from work_items where organization_id = ${s.orgId} and requester_id = ${s.requesterId}
       union
@@ -211,9 +213,9 @@ export async function searchArticlesFuzzy(db: DbOrTx, s: Scope, text: string) {
 export async function searchPeople(db: DbOrTx, orgId: string, text: string, limit: number) {
   const like = `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
   const r = await sql<{ id: string; name: string; email: string; role: string; rank: number }>`
-    select u.id, u.name, u.email, u.role, greatest(similarity(u.name, ${text}), similarity(u.email, ${text})) as rank
-    from users u
-    where u.organization_id = ${orgId} and u.active
+    select u.id, u.name, u.email, m.role, greatest(similarity(u.name, ${text}), similarity(u.email, ${text})) as rank
+    from organization_memberships m join users u on u.id = m.user_id
+    where m.organization_id = ${orgId} and u.active
       and (u.name ilike ${like} or u.email ilike ${like} or u.name % ${text})
     order by (u.name ilike ${like} or u.email ilike ${like}) desc, rank desc, u.name
     limit ${limit}`.execute(db);

@@ -1,7 +1,7 @@
 import { type SearchKind, type THighlightPart, type TSearchHit, type TSearchQuery, type TSearchResult, WORK_ITEM_KINDS } from "../../../contracts/search";
 import type { Actor, Deps } from "../../deps";
 import { searchCis } from "../cmdb/cmdb.service";
-import { isStaffActor } from "../work-items/work-item.policy";
+import { isStaffActor, seesWholeOrganization } from "../work-items/work-item.policy";
 import { findVisibleItem } from "../work-items/work-item.service";
 import { usedTsConfigs } from "./article.repo";
 import { findReadableArticle } from "./article.service";
@@ -85,6 +85,7 @@ export async function searchEverywhere(deps: Deps, actor: Actor, input: TSearchQ
   const scope: repo.Scope = {
     orgId: actor.organizationId,
     requesterId: staff ? null : actor.userId,
+    wholeOrganization: seesWholeOrganization(actor),
     types: itemTypes.length === WORK_ITEM_KINDS.length ? undefined : itemTypes,
     states: input.states,
     limit: input.limit,

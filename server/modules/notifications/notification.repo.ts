@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import "../organizations/organization.tables";
 import type { DbOrTx } from "../../platform/db/db";
 import type { DeliveryStatus } from "./notification.tables";
 import "./notification.tables";
@@ -42,14 +43,15 @@ export async function listWatcherIds(db: DbOrTx, itemId: string): Promise<string
   return (await db.selectFrom("watchers").select("user_id").where("work_item_id", "=", itemId).execute()).map((r) => r.user_id);
 }
 
-/** People of the organization with what mailing them needs. */
+/** Members of the organization with what mailing them needs; role = their role in that organization. */
 export function findPeople(db: DbOrTx, orgId: string, ids: string[]) {
   if (!ids.length) return Promise.resolve([]);
   return db
-    .selectFrom("users")
-    .select(["id", "name", "email", "role", "locale", "active"])
-    .where("organization_id", "=", orgId)
-    .where("id", "in", ids)
+    .selectFrom("organization_memberships as m")
+    .innerJoin("users as u", "u.id", "m.user_id")
+    .select(["u.id", "u.name", "u.email", "m.role", "u.locale", "u.active"])
+    .where("m.organization_id", "=", orgId)
+    .where("m.user_id", "in", ids)
     .execute();
 }
 
@@ -150,7 +152,13 @@ export function findComment(db: DbOrTx, orgId: string, commentId: string) {
 }
 
 export function findPersonName(db: DbOrTx, orgId: string, userId: string) {
-  return db.selectFrom("users").select(["name", "email"]).where("organization_id", "=", orgId).where("id", "=", userId).executeTakeFirst();
+  return db
+    .selectFrom("organization_memberships as m")
+    .innerJoin("users as u", "u.id", "m.user_id")
+    .select(["u.name", "u.email"])
+    .where("m.organization_id", "=", orgId)
+    .where("m.user_id", "=", userId)
+    .executeTakeFirst();
 }
 
 /** Records one delivery; null when this event already has one for the address (a retried dispatch). */

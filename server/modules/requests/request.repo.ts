@@ -322,7 +322,8 @@ export async function updateTaskRow(
 export async function checkAssignee(db: DbOrTx, orgId: string, userId: string, groupId: string | null) {
   const r = await sql<{ ok: boolean; in_group: boolean }>`
     select true as ok, ${groupId ? sql`exists (select 1 from group_members gm where gm.user_id = u.id and gm.group_id = ${groupId})` : sql`true`} as in_group
-    from users u where u.id = ${userId} and u.organization_id = ${orgId} and u.active and u.role in ('agent', 'admin')`.execute(db);
+    from users u join organization_memberships m on m.user_id = u.id and m.organization_id = ${orgId}
+    where u.id = ${userId} and u.active and m.role in ('agent', 'admin')`.execute(db);
   return r.rows[0] ?? { ok: false, in_group: false };
 }
 

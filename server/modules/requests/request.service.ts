@@ -8,7 +8,7 @@ import { type ApprovalItem, cancelApprovals, listItemApprovals, registerApproval
 import { findCatalogVersion, loadOrderableItem } from "../catalog/catalog.service";
 import { findDeskFor } from "../desks/desk.service";
 import { runIdempotent } from "../work-items/idempotency";
-import { isStaffActor } from "../work-items/work-item.policy";
+import { isStaffActor, seesWholeOrganization } from "../work-items/work-item.policy";
 import { findOrgUser } from "../work-items/work-item.repo";
 import { addAttachment, announce, findVisibleItem } from "../work-items/work-item.service";
 import { describeAnswers, personIds, presentRequest, presentRequestSummary } from "./request.presenter";
@@ -144,7 +144,7 @@ export async function listServiceRequests(deps: Deps, actor: Actor, q: TListRequ
   else if (q.open === "true") filter.states = OPEN_REQUEST_STATES;
   else if (q.open === "false") filter.states = ["completed", "incomplete", "rejected", "cancelled"];
   if (q.requesterId) filter.requesterId = q.requesterId === "me" ? actor.userId : q.requesterId;
-  if (!isStaffActor(actor)) filter.requesterId = actor.userId;
+  if (!seesWholeOrganization(actor)) filter.requesterId = actor.userId;
   if (q.desk) filter.deskId = (await findDeskFor(deps.db, actor, q.desk)).id;
   const rows = await repo.listRequests(deps.db, filter, q.limit, q.cursor ? decodeCursor(q.cursor) : null);
   const page = rows.slice(0, q.limit);

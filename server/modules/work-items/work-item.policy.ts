@@ -5,9 +5,17 @@ export function isStaffActor(actor: Actor): boolean {
   return actor.role === "agent" || actor.role === "admin";
 }
 
-/** Requesters see the items they reported or watch; staff see all of their organization's. */
+/** Does a requester see every item of the organization (its manager, or the organization shares)? */
+export function seesWholeOrganization(actor: Actor): boolean {
+  return isStaffActor(actor) || actor.requesterScope === "organization";
+}
+
+/**
+ * Requesters see the items they reported or watch — or all of the organization's when they are its
+ * organization manager or it shares tickets among requesters; staff see all of their organization's.
+ */
 export function canView(actor: Actor, item: { requester_id: string }, watching: boolean): boolean {
-  return isStaffActor(actor) || item.requester_id === actor.userId || watching;
+  return seesWholeOrganization(actor) || item.requester_id === actor.userId || watching;
 }
 
 /** Internal work notes and internal timeline events are for staff only. */

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { DbOrTx } from "../../platform/db/db";
 import type { WorkItemType } from "../../platform/db/schema";
+import "../organizations/organization.tables";
 
 export type Change = { field: string; from: unknown; to: unknown };
 
@@ -195,14 +196,15 @@ export async function listWatcherIds(db: DbOrTx, itemId: string): Promise<string
   return rows.map((r) => r.user_id);
 }
 
-/** Is this person an active member of the organization (for watchers, requesters)? */
+/** Is this person an active member of the organization (for watchers, requesters)? Role = their role there. */
 export function findOrgUser(db: DbOrTx, orgId: string, userId: string) {
   return db
-    .selectFrom("users")
-    .select(["id", "role", "name"])
-    .where("organization_id", "=", orgId)
-    .where("id", "=", userId)
-    .where("active", "=", true)
+    .selectFrom("organization_memberships as m")
+    .innerJoin("users as u", "u.id", "m.user_id")
+    .select(["u.id", "m.role", "u.name"])
+    .where("m.organization_id", "=", orgId)
+    .where("m.user_id", "=", userId)
+    .where("u.active", "=", true)
     .executeTakeFirst();
 }
 

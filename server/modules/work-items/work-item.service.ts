@@ -8,7 +8,7 @@ import { notify } from "../notifications/notify";
 import { syncSlaClocks } from "../sla/sla.sync";
 import { runIdempotent } from "./idempotency";
 import * as repo from "./work-item.repo";
-import { canSeeInternal, canView, isStaffActor } from "./work-item.policy";
+import { canSeeInternal, canView, isStaffActor, seesWholeOrganization } from "./work-item.policy";
 
 const TYPE_LABEL: Record<string, string> = {
   incident: "Incident",
@@ -25,7 +25,7 @@ export async function findVisibleItem(db: DbOrTx, actor: Actor, ref: string, opt
   const label = TYPE_LABEL[opts.type ?? ""] ?? "Work item";
   if (!item) throw notFound(label);
   // Ask whether the caller watches only when nothing else already lets them see it.
-  const watching = !isStaffActor(actor) && item.requester_id !== actor.userId && (await repo.isWatcher(db, item.id, actor.userId));
+  const watching = !seesWholeOrganization(actor) && item.requester_id !== actor.userId && (await repo.isWatcher(db, item.id, actor.userId));
   if (!canView(actor, item, watching)) throw notFound(label);
   return item;
 }
@@ -344,6 +344,6 @@ export async function listLinks(deps: Deps, actor: Actor, ref: string, type: str
   const item = await findVisibleItem(deps.db, actor, ref, { type });
   let rows = await repo.listLinks(deps.db, item.id);
   // Requesters see a link only when they may see the other side too.
-  if (!isStaffActor(actor)) rows = rows.filter((r) => (r.source_id === item.id ? r.t_requester_id : r.s_requester_id) === actor.userId);
+  if (!seesWholeOrganization(actor)) rows = rows.filter((r) => (r.source_id === item.id ? r.t_requester_id : r.s_requester_id) === actor.userId);
   return presentLinks(item.id, rows);
 }

@@ -26,6 +26,7 @@ import * as mAlertIntegrations from "./migrations/20261125100120-create-alert-in
 import * as mWebhookEventDedup from "./migrations/20261125100220-add-webhook-event-dedup";
 import * as mAutomation from "./migrations/20261125100010-create-automation";
 import * as mAuditSeals from "./migrations/20261125100040-create-audit-seals";
+import * as mMemberships from "./migrations/20261125100050-create-organization-memberships";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   "20261125100220-add-webhook-event-dedup": mWebhookEventDedup,
   "20261125100010-create-automation": mAutomation,
   "20261125100040-create-audit-seals": mAuditSeals,
+  "20261125100050-create-organization-memberships": mMemberships,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -12,6 +12,8 @@ export interface Principal {
   name: string;
   email: string;
   groupIds: string[];
+  /** Which requester items this caller sees in the organization: their own (default) or all of them. */
+  requesterScope?: "own" | "organization";
   via: "session" | "token";
   sessionId?: string;
   csrfToken?: string;

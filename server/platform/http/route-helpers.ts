@@ -16,7 +16,14 @@ export const errorResponses = {
 /** The use-case actor for the authenticated caller of this request. */
 export function actorOf(req: FastifyRequest): Actor {
   const p = principalOf(req);
-  return { userId: p.userId, organizationId: p.organizationId, role: p.role, groupIds: p.groupIds, ip: req.ip ?? null };
+  return {
+    userId: p.userId,
+    organizationId: p.organizationId,
+    role: p.role,
+    groupIds: p.groupIds,
+    ...(p.requesterScope === "organization" ? { requesterScope: "organization" as const } : {}),
+    ip: req.ip ?? null,
+  };
 }
 
 /** The version an update was based on, from `If-Match` ("3", W/"3" or 3); absent or * → no check. */

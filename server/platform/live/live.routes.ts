@@ -26,17 +26,29 @@ export function registerLiveRoutes(app: FastifyInstance, hub: LiveHub, metrics: 
     metrics.liveClients.inc();
     open.add(res);
     const unsubscribe = hub.subscribe((e) => {
+      // The stream belongs to the organization the session acted in when it opened: a switch of this
+      // session, or a change of this person's membership there, ends it and the browser reconnects
+      // (and is resolved afresh). These control events never reach a browser themselves.
+      if (e.type === "session.switched" || e.type === "membership.changed") {
+        const mine = e.type === "session.switched" ? e.id === p.sessionId : e.id === p.userId && e.organizationId === p.organizationId;
+        if (mine) {
+          res.write(`event: ${e.type}\ndata: {}\n\n`);
+          res.end();
+          close();
+        }
+        return;
+      }
       if (e.organizationId !== p.organizationId) return;
-      if (!staff && !(e.audience ?? []).includes(p.userId)) return;
+      if (!staff && p.requesterScope !== "organization" && !(e.audience ?? []).includes(p.userId)) return;
       const { audience: _a, ...payload } = e;
       res.write(`event: ${e.type}\ndata: ${JSON.stringify(payload)}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(": ping\n\n"), 25_000);
-    const close = () => {
+    function close() {
       clearInterval(heartbeat);
       unsubscribe();
       open.delete(res);
-    };
+    }
     req.raw.on("close", close);
     res.on("error", close);
   });
