@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZMe, ZRole } from "./identity";
+import { ZMailSettings } from "./notifications";
 
 /** Deepest allowed organization tree (root = depth 0). */
 export const MAX_ORGANIZATION_DEPTH = 5;
@@ -49,12 +50,6 @@ export const ZOrganizationProfile = z.object({
   primaryColor: hex.nullable(),
   /** Host name of this organization's portal, e.g. help.acme.example; unique. Not inherited. */
   portalHost: host.nullable(),
-  /** Sender address of outbound mail. */
-  mailFrom: z.email().max(320).nullable(),
-  /** Sender name of outbound mail. */
-  mailFromName: z.string().trim().min(1).max(200).nullable(),
-  /** Reply-To of outbound mail. */
-  mailReplyTo: z.email().max(320).nullable(),
   /** Language of the portal and of mail to people without their own. */
   portalLocale: z.string().trim().min(2).max(20).nullable(),
   /** own = requesters see their own tickets; organization = every requester sees all of the organization's. */
@@ -69,9 +64,6 @@ export const ZEffectiveSettings = z.object({
   displayName: z.string(),
   primaryColor: z.string(),
   logoUrl: z.string().nullable(),
-  mailFrom: z.string().nullable(),
-  mailFromName: z.string().nullable(),
-  mailReplyTo: z.string().nullable(),
   portalLocale: z.string(),
   requesterVisibility: z.enum(["own", "organization"]),
   defaultCalendarId: z.uuid().nullable(),
@@ -159,6 +151,8 @@ export const ZOnboardOrganizationRequest = z.object({
   /** Defaults to the organization you act in. */
   parentId: z.uuid().optional(),
   profile: ZOrganizationProfile.partial().optional(),
+  /** Sender of the organization's outbound mail (else inherited from the parent). */
+  mail: ZMailSettings.optional(),
   /** An inbound mailbox for this organization (SMTP intake address). */
   mailbox: z.object({ address: z.email().max(320), name: z.string().trim().min(1).max(200).optional() }).optional(),
   /** First people: each gets a home membership here (or, if their address exists, a direct membership). */

@@ -35,7 +35,7 @@ export async function effectiveRules(db: DbOrTx, orgId: string): Promise<Map<Not
 
 /** Who sends for an organization, and where replies go (the desk's mailbox when there is one). */
 export async function senderFor(deps: Deps, db: DbOrTx, orgId: string): Promise<{ from: string; replyTo: string; enabled: boolean }> {
-  const s = await repo.findMailSettings(db, orgId);
+  const s = await repo.findEffectiveMailSettings(db, orgId);
   const fallback = deps.config.PORTICO_MAIL_FROM;
   const address = s?.from_address ?? bareAddress(fallback);
   const name = s?.from_name ?? (s?.from_address ? null : (/^\s*"?([^"<]+?)"?\s*</.exec(fallback)?.[1] ?? null));
@@ -97,7 +97,7 @@ export async function dispatchNotification(deps: Deps, e: DispatchPayload): Prom
     const recipients = await pickRecipients(tx, e, item, internal);
     if (!recipients.length) return 0;
     const actor = e.actorId ? await repo.findPersonName(tx, e.organizationId, e.actorId) : null;
-    const overrides = await repo.listTemplates(tx, e.organizationId, null);
+    const overrides = await repo.listInheritedTemplates(tx, e.organizationId);
     const templateFor = (language: string): TemplateText => {
       const base = language.split("-")[0];
       const own = overrides.find((t) => t.event === e.type && t.language === language) ?? overrides.find((t) => t.event === e.type && t.language === base);

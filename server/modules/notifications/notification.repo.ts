@@ -128,6 +128,24 @@ export function findMailSettings(db: DbOrTx, orgId: string) {
   return db.selectFrom("mail_settings").selectAll().where("organization_id", "=", orgId).executeTakeFirst();
 }
 
+/** The mail settings that apply: the organization's own, else its nearest ancestor's (a subsidiary sends as its parent). */
+export async function findEffectiveMailSettings(db: DbOrTx, orgId: string) {
+  const r = await sql<{ from_name: string | null; from_address: string | null; reply_to_address: string | null; enabled: boolean }>`
+    select ms.from_name, ms.from_address, ms.reply_to_address, ms.enabled
+    from portico_org_chain(${orgId}) c join mail_settings ms on ms.organization_id = c.id
+    order by c.depth limit 1`.execute(db);
+  return r.rows[0];
+}
+
+/** Template overrides of the organization and its ancestors, nearest first (the first match wins). */
+export async function listInheritedTemplates(db: DbOrTx, orgId: string) {
+  const r = await sql<{ event: string; language: string; subject: string; body: string }>`
+    select t.event, t.language, t.subject, t.body
+    from portico_org_chain(${orgId}) c join notification_templates t on t.organization_id = c.id and t.desk_id is null
+    order by c.depth`.execute(db);
+  return r.rows;
+}
+
 export async function upsertMailSettings(
   db: DbOrTx,
   orgId: string,

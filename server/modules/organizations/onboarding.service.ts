@@ -5,6 +5,7 @@ import { withTx } from "../../platform/db/db";
 import { AppError } from "../../platform/http/errors";
 import { createMailbox } from "../email-in/email-in.service";
 import { insertAudit } from "../identity/identity.repo";
+import { putMailSettings } from "../notifications/notification.service";
 import { putMember } from "./membership.service";
 import * as copy from "./onboarding.repo";
 import * as repo from "./organization.repo";
@@ -39,6 +40,7 @@ export async function onboardOrganization(deps: Deps, actor: Actor, input: TOnbo
     // Acting as the new organization's administrator for the module services that create its rows.
     const inNew: Actor = { ...actor, organizationId: orgId, role: "admin", groupIds: [] };
     const txDeps: Deps = { ...deps, db: tx };
+    if (input.mail) await putMailSettings(txDeps, inNew, input.mail);
     let mailboxId: string | null = null;
     if (input.mailbox) {
       const mb = await createMailbox(txDeps, inNew, {

@@ -67,9 +67,6 @@ export type ProfileColumns = Partial<{
   display_name: string | null;
   primary_color: string | null;
   portal_host: string | null;
-  mail_from: string | null;
-  mail_from_name: string | null;
-  mail_reply_to: string | null;
   portal_locale: string | null;
   requester_visibility: "own" | "organization" | null;
   default_calendar_id: string | null;

@@ -58,9 +58,6 @@ export async function getOrganization(deps: Deps, actor: Actor, orgId: string, d
       displayName: p?.display_name ?? null,
       primaryColor: p?.primary_color ?? null,
       portalHost: p?.portal_host ?? null,
-      mailFrom: p?.mail_from ?? null,
-      mailFromName: p?.mail_from_name ?? null,
-      mailReplyTo: p?.mail_reply_to ?? null,
       portalLocale: p?.portal_locale ?? null,
       requesterVisibility: p?.requester_visibility ?? null,
       defaultCalendarId: p?.default_calendar_id ?? null,
@@ -85,9 +82,6 @@ export async function writeProfile(tx: DbOrTx, orgId: string, p: ProfileInput): 
   if (p.displayName !== undefined) set.display_name = p.displayName;
   if (p.primaryColor !== undefined) set.primary_color = p.primaryColor;
   if (p.portalHost !== undefined) set.portal_host = p.portalHost;
-  if (p.mailFrom !== undefined) set.mail_from = p.mailFrom;
-  if (p.mailFromName !== undefined) set.mail_from_name = p.mailFromName;
-  if (p.mailReplyTo !== undefined) set.mail_reply_to = p.mailReplyTo;
   if (p.portalLocale !== undefined) set.portal_locale = p.portalLocale;
   if (p.requesterVisibility !== undefined) set.requester_visibility = p.requesterVisibility;
   if (p.defaultCalendarId !== undefined) set.default_calendar_id = p.defaultCalendarId;
@@ -100,7 +94,8 @@ export async function assertParent(db: DbOrTx, actor: Actor, orgId: string | nul
   const chain = await repo.orgChain(db, parentId);
   if (orgId && chain.includes(orgId)) throw invalidField("body.parentId", "an organization cannot sit below itself");
   const below = orgId ? await repo.heightBelow(db, orgId) : 0;
-  if (chain.length + below > MAX_ORGANIZATION_DEPTH) throw invalidField("body.parentId", `organizations nest at most ${MAX_ORGANIZATION_DEPTH} levels deep`);
+  if (chain.length + below + 1 > MAX_ORGANIZATION_DEPTH)
+    throw invalidField("body.parentId", `organizations nest at most ${MAX_ORGANIZATION_DEPTH} levels deep`);
 }
 
 /** Renames, moves or re-brands an organization the caller administers. */

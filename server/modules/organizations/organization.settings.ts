@@ -6,16 +6,7 @@ export const SETTING_DEFAULTS = { primaryColor: "#1c5fb8", portalLocale: "en", r
 
 type Profile = Pick<
   OrganizationProfilesTable,
-  | "organization_id"
-  | "display_name"
-  | "logo_sha256"
-  | "primary_color"
-  | "mail_from"
-  | "mail_from_name"
-  | "mail_reply_to"
-  | "portal_locale"
-  | "requester_visibility"
-  | "default_calendar_id"
+  "organization_id" | "display_name" | "logo_sha256" | "primary_color" | "portal_locale" | "requester_visibility" | "default_calendar_id"
 >;
 
 /** Which profile column feeds which effective setting (portal host is never inherited: it names one portal). */
@@ -23,9 +14,6 @@ const INHERITED = {
   displayName: "display_name",
   logo: "logo_sha256",
   primaryColor: "primary_color",
-  mailFrom: "mail_from",
-  mailFromName: "mail_from_name",
-  mailReplyTo: "mail_reply_to",
   portalLocale: "portal_locale",
   requesterVisibility: "requester_visibility",
   defaultCalendarId: "default_calendar_id",
@@ -62,9 +50,6 @@ export function resolveSettings(chain: string[], profiles: Profile[], ownName: s
     displayName,
     primaryColor: pick("primaryColor") ?? SETTING_DEFAULTS.primaryColor,
     logoUrl: logoUrl(logo),
-    mailFrom: pick("mailFrom"),
-    mailFromName: pick("mailFromName"),
-    mailReplyTo: pick("mailReplyTo"),
     portalLocale: pick("portalLocale") ?? SETTING_DEFAULTS.portalLocale,
     requesterVisibility: pick("requesterVisibility") ?? SETTING_DEFAULTS.requesterVisibility,
     defaultCalendarId: pick("defaultCalendarId"),

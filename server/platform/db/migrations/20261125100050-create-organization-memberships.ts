@@ -3,8 +3,9 @@ import { type Kysely, sql } from "kysely";
 /**
  * Service providers: organizations in a hierarchy, people in several organizations (one membership per
  * organization with a role there), provider groups that serve customer organizations (their members get
- * derived agent memberships), and per-organization identity (branding, portal host, mail sender,
- * language, requester sharing) in `organization_profiles`, where a null column means "inherit".
+ * derived agent memberships), and per-organization identity (branding, portal host, language,
+ * requester sharing, default calendar) in `organization_profiles`, where a null column means "inherit".
+ * (Mail sender and templates stay in the notifications module's per-organization tables; they inherit too.)
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -43,9 +44,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       logo_content_type text,
       primary_color text check (primary_color ~ '^#[0-9a-f]{6}$'),
       portal_host text check (portal_host ~ '^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?$'),
-      mail_from text check (length(mail_from) between 3 and 320),
-      mail_from_name text check (length(mail_from_name) between 1 and 200),
-      mail_reply_to text check (length(mail_reply_to) between 3 and 320),
       portal_locale text check (length(portal_locale) between 2 and 20),
       requester_visibility text check (requester_visibility in ('own', 'organization')),
       default_calendar_id uuid,
