@@ -24,6 +24,8 @@ export const ZOrganizationSummary = z.object({
       assignedToMe: z.number().int(),
       /** Open work items of my groups there that nobody has taken yet (staff). */
       unassignedInMyGroups: z.number().int(),
+      /** Open work items there that nobody is assigned to (staff). */
+      unassigned: z.number().int(),
       /** Open work items I requested there. */
       requestedByMe: z.number().int(),
     }),

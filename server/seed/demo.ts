@@ -15,6 +15,7 @@ import { seedCatalog } from "../modules/catalog/catalog.seed";
 import { seedIntegrations } from "../modules/webhooks/webhook.seed";
 import { seedAutomation } from "../modules/automation/automation.seed";
 import { seedReporting } from "../modules/reporting/reporting.seed";
+import { seedServiceProvider } from "../modules/organizations/organization.seed";
 
 export const DEMO_PASSWORD = "portico-demo";
 export const DEMO_LOGINS = [
@@ -269,6 +270,7 @@ export async function seedDemo(deps: Deps): Promise<void> {
       .filter(([k]) => !k.includes("/"))
       .map(([, v]) => v),
   });
+  await seedServiceProvider(deps, hash);
 
   // A second customer organization, to show that organizations never see each other's records.
   const globex = await insertOrganization(deps.db, { name: "Globex", slug: "globex" });

@@ -59,7 +59,8 @@ export async function organizationSummary(deps: Deps, actor: Actor) {
       role: r.role,
       active: r.id === actor.organizationId,
       assignedToMe: r.assigned,
-      unassignedInMyGroups: r.unassigned,
+      unassignedInMyGroups: r.group_unassigned,
+      unassigned: r.unassigned,
       requestedByMe: r.requested,
     })),
   };

@@ -30,19 +30,19 @@ export async function orgChain(db: DbOrTx, orgId: string): Promise<string[]> {
   return r.rows.map((x) => x.id);
 }
 
-/** The organization and everything below it, with depth relative to it (max 8 levels). */
+/** The organization and everything below it in tree order (each under its parent, siblings by name), depth relative to it. */
 export async function subtree(db: DbOrTx, rootId: string) {
   const r = await sql<{ id: string; name: string; slug: string; parent_id: string | null; depth: number; member_count: number; portal_host: string | null }>`
-    with recursive down(id, depth) as (
-      select ${rootId}::uuid, 0
+    with recursive down(id, depth, path) as (
+      select o.id, 0, array[lower(o.name) || '/' || o.id] from organizations o where o.id = ${rootId}::uuid
       union all
-      select o.id, down.depth + 1 from organizations o join down on o.parent_id = down.id where down.depth < 8
+      select o.id, down.depth + 1, down.path || (lower(o.name) || '/' || o.id) from organizations o join down on o.parent_id = down.id where down.depth < 8
     )
     select o.id, o.name, o.slug, o.parent_id, d.depth,
       (select count(*)::int from organization_memberships m where m.organization_id = o.id) as member_count,
       p.portal_host
     from down d join organizations o on o.id = d.id left join organization_profiles p on p.organization_id = o.id
-    order by d.depth, o.name`.execute(db);
+    order by d.path`.execute(db);
   return r.rows;
 }
 
@@ -199,6 +199,7 @@ export async function summaryOf(db: DbOrTx, userId: string) {
     slug: string;
     role: "requester" | "agent" | "admin";
     assigned: number;
+    group_unassigned: number;
     unassigned: number;
     requested: number;
   }>`
@@ -207,7 +208,9 @@ export async function summaryOf(db: DbOrTx, userId: string) {
         where w.organization_id = m.organization_id and w.assignee_id = m.user_id and not (w.state = any(${[...DONE_STATES]}::text[]))) else 0 end as assigned,
       case when m.role in ('agent', 'admin') then (select count(*)::int from work_items w
         where w.organization_id = m.organization_id and w.assignee_id is null and not (w.state = any(${[...DONE_STATES]}::text[]))
-          and w.assignment_group_id in (select gm.group_id from group_members gm where gm.user_id = m.user_id and gm.organization_id = m.organization_id)) else 0 end as unassigned,
+          and w.assignment_group_id in (select gm.group_id from group_members gm where gm.user_id = m.user_id and gm.organization_id = m.organization_id)) else 0 end as group_unassigned,
+      case when m.role in ('agent', 'admin') then (select count(*)::int from work_items w
+        where w.organization_id = m.organization_id and w.assignee_id is null and not (w.state = any(${[...DONE_STATES]}::text[]))) else 0 end as unassigned,
       (select count(*)::int from work_items w
         where w.organization_id = m.organization_id and w.requester_id = m.user_id and not (w.state = any(${[...DONE_STATES]}::text[]))) as requested
     from organization_memberships m join organizations o on o.id = m.organization_id

@@ -155,7 +155,9 @@ export async function uploadLogo(deps: Deps, actor: Actor, orgId: string, input:
  * active organization, else the built-in look. Public (the sign-in page needs it).
  */
 export async function brandingFor(deps: Deps, host: string | undefined, activeOrgId: string | null): Promise<TBranding> {
-  const hostOrg = host ? await repo.findOrgByHost(deps.db, host.toLowerCase()) : undefined;
+  // The host as sent (name:port), else the bare name: a portal host may be stored either way.
+  const h = host?.toLowerCase();
+  const hostOrg = h ? ((await repo.findOrgByHost(deps.db, h)) ?? (await repo.findOrgByHost(deps.db, h.replace(/:\d+$/, "")))) : undefined;
   const orgId = activeOrgId ?? hostOrg ?? null;
   if (!orgId)
     return { organizationId: null, displayName: "Portico", primaryColor: SETTING_DEFAULTS.primaryColor, logoUrl: null, locale: SETTING_DEFAULTS.portalLocale };

@@ -16,6 +16,8 @@ interface AuthContextValue {
   /** Takes a session opened by a later step (second factor, enrolment). */
   acceptSession(s: SessionResponse): void;
   signOut(): Promise<void>;
+  /** Acts in another organization the person belongs to; everything cached from the old one is dropped. */
+  switchOrganization(organizationId: string): Promise<TMe>;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
@@ -79,7 +81,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setState({ status: "signedOut", user: null, reason: "signedOut" });
   }, [queryClient]);
 
-  const value = useMemo(() => ({ state, signIn, acceptSession, signOut }), [state, signIn, acceptSession, signOut]);
+  const switchOrganization = useCallback(
+    async (organizationId: string) => {
+      const s = await api<SessionResponse>("POST", "/api/v1/session/organization", { body: { organizationId } });
+      // Nothing of the previous organization may stay on screen: drop every cached answer, then refetch.
+      queryClient.removeQueries();
+      acceptSession(s);
+      return s.user;
+    },
+    [acceptSession, queryClient],
+  );
+
+  const value = useMemo(() => ({ state, signIn, acceptSession, signOut, switchOrganization }), [state, signIn, acceptSession, signOut, switchOrganization]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { hasUnsavedEdits } from "../features/incidents/detail/use-incident-draft";
 import { incidentKeys } from "../features/incidents/incidents.api";
 import type { TLiveEvent } from "../../../contracts/live";
+import { useAuth } from "./auth";
 
 type WorkItemEvent = TLiveEvent;
 
@@ -15,10 +16,14 @@ type WorkItemEvent = TLiveEvent;
  */
 export function useLiveUpdates(meId: string) {
   const queryClient = useQueryClient();
+  // One stream per organization acted in: a switch closes it and opens the new organization's.
+  const { state } = useAuth();
+  const orgId = state.status === "signedIn" ? state.user.organization.id : "";
   const { t } = useTranslation();
   const tRef = useRef(t);
   tRef.current = t;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: orgId re-opens the stream on a switch of organization
   useEffect(() => {
     if (typeof EventSource === "undefined") return;
     const source = new EventSource("/api/v1/events");
@@ -76,5 +81,5 @@ export function useLiveUpdates(meId: string) {
       source.close();
       if (listTimer) clearTimeout(listTimer);
     };
-  }, [queryClient, meId]);
+  }, [queryClient, meId, orgId]);
 }

@@ -28,6 +28,7 @@ import { AutomationAdminPage, parseAutomationSearch } from "../features/automati
 import { AssetsPage } from "../features/assets/assets.page";
 import { RequestDetailPage, RequestsPage } from "../features/requests/requests.page";
 import { CatalogAdminPage } from "../features/catalog/catalog-admin.page";
+import { OrganizationsAdminPage } from "../features/organizations/organizations-admin.page";
 import { PortalLayout } from "../shells/portal/portal-layout";
 import { PortalHomePage } from "../shells/portal/portal-home.page";
 import { PortalCatalogPage, PortalItemPage } from "../shells/portal/portal-catalog.page";
@@ -137,6 +138,7 @@ const newArticleRoute = createRoute({ getParentRoute: () => agentRoute, path: "/
 const articleRoute = createRoute({ getParentRoute: () => agentRoute, path: "/knowledge/$articleId", component: ArticlePage });
 const securityRoute = createRoute({ getParentRoute: () => agentRoute, path: "/account/security", component: SecurityPage });
 const ssoAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/sso", component: SsoAdminPage });
+const organizationsAdminRoute = createRoute({ getParentRoute: () => agentRoute, path: "/admin/organizations", component: OrganizationsAdminPage });
 
 const dashboardsRoute = createRoute({ getParentRoute: () => agentRoute, path: "/dashboards", validateSearch: parseDashboardSearch, component: DashboardsPage });
 const drillRoute = createRoute({ getParentRoute: () => agentRoute, path: "/dashboards/drill", validateSearch: parseDrillSearch, component: DrillPage });
@@ -178,6 +180,7 @@ const agentChildren = [
   articleRoute,
   securityRoute,
   ssoAdminRoute,
+  organizationsAdminRoute,
   changesRoute,
   newChangeRoute,
   changeRoute,

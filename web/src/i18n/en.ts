@@ -13,6 +13,7 @@ import { catalog } from "../features/catalog/catalog.en";
 import { integrations } from "../features/integrations/integrations.en";
 import { automation } from "../features/automation/automation.en";
 import { reportsEn } from "../features/reports/reports.en";
+import { organizations } from "../features/organizations/organizations.en";
 export const en = {
   app: {
     name: "Portico",
@@ -62,6 +63,7 @@ export const en = {
     configCode: "Configuration as code",
     dashboards: "Dashboards",
     reports: "Reports",
+    organizations: "Organizations",
   },
   shell: {
     mainNav: "Main navigation",
@@ -370,6 +372,7 @@ export const en = {
   dashboards: reportsEn.dashboards,
   reports: reportsEn.reports,
   survey: reportsEn.survey,
+  organizations,
 } as const;
 
 export type Resources = typeof en;

@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Center, Divider, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Box, Button, Center, Divider, Image, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconKey } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
@@ -8,6 +8,7 @@ import type { TMfaChallenge } from "../../../../contracts/sso";
 import { ApiError, api } from "../../app/api";
 import { type SessionResponse, useAuth } from "../../app/auth";
 import { useDocumentTitle } from "../../app/page";
+import { useBranding } from "../organizations/organizations.api";
 import { MfaSetupForm, MfaVerifyForm, RecoveryCodesPanel, SsoErrorAlert } from "../sso/mfa-components";
 
 type Step =
@@ -54,7 +55,10 @@ function SsoButtons() {
 /** Sign-in: SSO buttons, email + password, then the second step when two-step verification is due. */
 export function SignInPage() {
   const { t } = useTranslation();
-  const { state, signIn, acceptSession } = useAuth();
+  const { state, signIn, acceptSession, switchOrganization } = useAuth();
+  // The portal's host name may belong to one organization: show its look, and act in it after signing in.
+  const branding = useBranding().data;
+  const hostOrg = branding?.organizationId ?? null;
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -79,6 +83,9 @@ export function SignInPage() {
     try {
       // With a session, the sign-in route's guard sends the person on (to ?redirect= or the queue).
       const r = await signIn(parsed.data);
+      if (!("mfa" in r) && hostOrg && r.organization.id !== hostOrg && r.memberships.some((m) => m.organization.id === hostOrg)) {
+        await switchOrganization(hostOrg);
+      }
       if ("mfa" in r) {
         setPassword("");
         setPending(false);
@@ -116,13 +123,18 @@ export function SignInPage() {
     <Center component="main" mih="100dvh" p="md" bg="gray.1">
       <Box w="100%" maw={step.kind === "enrol" ? 480 : 400}>
         <Stack gap="xs" mb="lg" align="center">
-          <Text fw={800} fz={28} c="blue.9" aria-hidden>
-            {t("app.name")}
+          {branding?.logoUrl && <Image src={branding.logoUrl} h={48} w="auto" alt={t("organizations.admin.logoAlt", { name: branding.displayName })} />}
+          <Text fw={800} fz={28} c={hostOrg ? undefined : "blue.9"} style={hostOrg ? { color: branding?.primaryColor } : undefined} aria-hidden>
+            {hostOrg ? branding?.displayName : t("app.name")}
           </Text>
           <Title order={1} fz="h3">
-            {step.kind === "enrol" ? t("sso.mfa.enrolHeading") : t("auth.heading")}
+            {step.kind === "enrol"
+              ? t("sso.mfa.enrolHeading")
+              : hostOrg && branding
+                ? t("organizations.signIn.to", { name: branding.displayName })
+                : t("auth.heading")}
           </Title>
-          {step.kind === "password" && (
+          {step.kind === "password" && !hostOrg && (
             <Text c="dimmed" size="sm">
               {t("auth.intro")}
             </Text>

@@ -1,4 +1,4 @@
-import { AppShell, Burger, Group, Text, UnstyledButton } from "@mantine/core";
+import { AppShell, Box, Burger, Group, Text, UnstyledButton } from "@mantine/core";
 import { useDisclosure, useHotkeys } from "@mantine/hooks";
 import { Link, Outlet, useLocation, useNavigate } from "@tanstack/react-router";
 import { useEffect, useRef } from "react";
@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useAuth } from "../../app/auth";
 import { useLiveUpdates } from "../../app/live-updates";
 import { CommandPalette } from "../../features/knowledge/command-palette";
+import { OrganizationSwitcher } from "../../features/organizations/organization-switcher";
 import { GlobalSearch } from "./global-search";
 import { NewIncidentButton, UserMenu } from "./header-actions";
 import { ViewsNav } from "./views-nav";
@@ -63,6 +64,9 @@ function Shell({ meId, staff }: { meId: string; staff: boolean }) {
           </Group>
           <GlobalSearch inputRef={searchRef} />
           <Group gap="xs" wrap="nowrap">
+            <Box visibleFrom="md">
+              <OrganizationSwitcher variant="agent" />
+            </Box>
             <NewIncidentButton />
             <UserMenu />
           </Group>

@@ -10,6 +10,7 @@ import { IconShoppingCart } from "@tabler/icons-react";
 import { IconFileCode, IconWebhook } from "@tabler/icons-react";
 import { IconRobot } from "@tabler/icons-react";
 import { IconChartBar, IconReportAnalytics } from "@tabler/icons-react";
+import { IconBuildingCommunity } from "@tabler/icons-react";
 import type { ComponentType } from "react";
 
 /** One entry of the agent sidebar's "Work" section: a practice's list page. */
@@ -44,4 +45,5 @@ export const PRACTICE_LINKS: PracticeLink[] = [
   { to: "/admin/sso", labelKey: "nav.sso", icon: IconShieldLock, adminOnly: true },
   { to: "/admin/integrations", labelKey: "nav.integrations", icon: IconWebhook, adminOnly: true },
   { to: "/admin/config", labelKey: "nav.configCode", icon: IconFileCode, adminOnly: true },
+  { to: "/admin/organizations", labelKey: "nav.organizations", icon: IconBuildingCommunity, adminOnly: true },
 ];

@@ -1,9 +1,11 @@
-import { Badge, Box, Button, Container, Group, ScrollArea, Text, UnstyledButton } from "@mantine/core";
+import { Badge, Box, Button, Container, Group, Image, ScrollArea, Text, UnstyledButton } from "@mantine/core";
 import { Link, Outlet, useLocation, useNavigate } from "@tanstack/react-router";
 import { useTranslation } from "react-i18next";
 import { useAuth } from "../../app/auth";
 import { useLiveUpdates } from "../../app/live-updates";
 import { useMyApprovals } from "../../features/catalog/catalog.api";
+import { OrganizationSwitcher } from "../../features/organizations/organization-switcher";
+import { useBranding } from "../../features/organizations/organizations.api";
 
 const LINKS = [
   { to: "/portal", key: "home", exact: true },
@@ -21,7 +23,11 @@ export function PortalLayout() {
   const navigate = useNavigate();
   const pending = useMyApprovals("pending");
   useLiveUpdates(state.status === "signedIn" ? state.user.id : "");
+  // The organization acted in gives the portal its name, logo and colour.
+  const branding = useBranding(state.status === "signedIn" ? state.user.organization.id : "");
   if (state.status !== "signedIn") return null;
+  const brand = branding.data;
+  const color = brand?.primaryColor ?? "var(--mantine-color-blue-8)";
   const staff = state.user.role !== "requester";
   const waiting = pending.data?.length ?? 0;
   return (
@@ -29,18 +35,23 @@ export function PortalLayout() {
       <a className="skip-link" href="#main">
         {t("app.skipToContent")}
       </a>
-      <Box component="header" bg="blue.8" c="white">
+      <Box component="header" c="white" style={{ background: color }} data-brand-org={brand?.organizationId ?? undefined}>
         <Container size="lg" py="sm">
           <Group justify="space-between" wrap="nowrap">
-            <UnstyledButton component={Link} to="/portal" c="white">
-              <Text fw={800} fz="xl">
-                <Text span inherit visibleFrom="sm">
-                  {state.user.organization.name} ·{" "}
+            <UnstyledButton component={Link} to="/portal" c="white" style={{ display: "flex", alignItems: "center", gap: 10, minWidth: 0 }}>
+              {brand?.logoUrl && <Image src={brand.logoUrl} h={32} w="auto" alt={t("organizations.admin.logoAlt", { name: brand.displayName })} />}
+              <Text fw={800} fz="xl" truncate>
+                <Text span inherit data-testid="portal-brand-name">
+                  {brand?.displayName ?? state.user.organization.name}
                 </Text>
-                {t("catalog.portal.name")}
+                <Text span inherit visibleFrom="sm">
+                  {" "}
+                  · {t("catalog.portal.name")}
+                </Text>
               </Text>
             </UnstyledButton>
             <Group gap="xs" wrap="nowrap">
+              <OrganizationSwitcher variant="portal" />
               {staff && (
                 <Button component={Link} to="/" variant="white" size="xs" visibleFrom="sm">
                   {t("catalog.portal.workspace")}
@@ -60,7 +71,7 @@ export function PortalLayout() {
             </Group>
           </Group>
         </Container>
-        <Box bg="blue.9">
+        <Box style={{ background: "rgba(0, 0, 0, 0.18)" }}>
           <Container size="lg">
             <ScrollArea type="never">
               <Group component="nav" aria-label={t("catalog.portal.name")} gap={4} wrap="nowrap" py={6}>
@@ -72,7 +83,7 @@ export function PortalLayout() {
                       component={Link}
                       to={l.to}
                       variant={active ? "white" : "subtle"}
-                      color={active ? "blue" : "white"}
+                      color={active ? "dark" : "white"}
                       size="compact-md"
                       style={{ flexShrink: 0 }}
                       aria-current={active ? "page" : undefined}
