@@ -161,6 +161,12 @@ export const ZOnboardOrganizationRequest = z.object({
   users: z.array(ZPutMemberRequest).max(50).default([]),
   /** Copy these parts of the parent's configuration. */
   copyFromParent: z.array(ZCopyableConfig).max(6).default([]),
+  /**
+   * Configuration as code (YAML as GET /api/v1/config/export gives it: groups, services, categories, desks,
+   * calendars, SLA policies, CI classes, catalog items, templates — by name), applied to the new
+   * organization in the same transaction, after anything copied from the parent.
+   */
+  configuration: z.string().max(1_000_000).optional(),
   /** Provider groups (of your organization) that serve the new customer. */
   servingGroupIds: z.array(z.uuid()).max(50).default([]),
 });

@@ -3,6 +3,7 @@ import type { TOnboardOrganizationRequest, ZOnboardOrganizationResponse } from "
 import type { Actor, Deps } from "../../deps";
 import { withTx } from "../../platform/db/db";
 import { AppError } from "../../platform/http/errors";
+import { importConfig } from "../config-code/config.import";
 import { createMailbox } from "../email-in/email-in.service";
 import { insertAudit } from "../identity/identity.repo";
 import { putMailSettings } from "../notifications/notification.service";
@@ -41,6 +42,10 @@ export async function onboardOrganization(deps: Deps, actor: Actor, input: TOnbo
     const inNew: Actor = { ...actor, organizationId: orgId, role: "admin", groupIds: [] };
     const txDeps: Deps = { ...deps, db: tx };
     if (input.mail) await putMailSettings(txDeps, inNew, input.mail);
+    if (input.configuration) {
+      const r = await importConfig(txDeps, inNew, input.configuration, false);
+      copied.configuration = r.summary.added + r.summary.changed;
+    }
     let mailboxId: string | null = null;
     if (input.mailbox) {
       const mb = await createMailbox(txDeps, inNew, {

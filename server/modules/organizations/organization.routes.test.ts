@@ -105,6 +105,29 @@ describe("POST /api/v1/admin/organizations (onboarding)", () => {
   });
 });
 
+describe("onboarding from configuration as code", () => {
+  it("applies a YAML configuration to the new organization in the same transaction; a bad one leaves nothing", async () => {
+    const deps = testDeps();
+    const p = await createDesk(deps);
+    const slug = `cfg-${uniq()}`;
+    const yaml = "apiVersion: portico.config/v1\ngroups:\n  - name: Field Service\nservices:\n  - name: Point of sale\n";
+    const res = await http(app, p.admin).post("/api/v1/admin/organizations", { name: "Cfg", slug, configuration: yaml });
+    expect(res.status).toBe(201);
+    expect(res.body.copied.configuration).toBe(2);
+    const services = await deps.db.selectFrom("services").select("name").where("organization_id", "=", res.body.organization.id).execute();
+    expect(services.map((s) => s.name)).toEqual(["Point of sale"]);
+    const bad = await http(app, p.admin).post("/api/v1/admin/organizations", {
+      name: "Bad",
+      slug: `bad-${uniq()}`,
+      configuration: "apiVersion: portico.config/v1\nservices:\n  - name: VPN\n  - name: vpn\n",
+    });
+    expect(bad.status).toBe(400);
+    expect(
+      await deps.db.selectFrom("organizations").select("id").where("name", "=", "Bad").where("parent_id", "=", p.org.id).executeTakeFirst(),
+    ).toBeUndefined();
+  });
+});
+
 describe("organization tree", () => {
   it("lists the admin's subtree, refuses cycles, too deep trees and strangers, and inherits settings down the tree", async () => {
     const deps = testDeps();
