@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../server/platform/config";
 import { type Running, startRoles } from "../server/runtime";
-import { createDesk, createUser, TEST_PASSWORD } from "../server/test/factories";
+import { createCustomers, createUser, TEST_PASSWORD } from "../server/test/factories";
 import { closeTestApp, testDeps, uniq } from "../server/test/harness";
 import { hasChromium, launchChromium, poll, webDist } from "./support/browser";
 
@@ -48,13 +48,12 @@ describe.skipIf(!hasChromium)("one person, two organizations, in the portal", ()
 
   it("switches organization: tickets, name and colour follow; nothing of the other stays on screen", async () => {
     const deps = testDeps();
-    const a = await createDesk(deps);
-    const b = await createDesk(deps);
+    const { provider, a, b } = await createCustomers(deps);
     const tag = uniq();
     await call(a.admin.token, "PATCH", `/api/v1/admin/organizations/${a.org.id}`, { profile: { displayName: `Alpha Help ${tag}`, primaryColor: "#8a1c1c" } });
     await call(b.admin.token, "PATCH", `/api/v1/admin/organizations/${b.org.id}`, { profile: { displayName: `Beta Support ${tag}`, primaryColor: "#0b5d1e" } });
     const pat = await createUser(deps, a.org.id, "requester", { name: `Pat ${tag}` });
-    await call(b.admin.token, "PUT", `/api/v1/admin/organizations/${b.org.id}/members`, { email: pat.email, role: "requester" });
+    await call(provider.admin.token, "PUT", `/api/v1/admin/organizations/${b.org.id}/members`, { email: pat.email, role: "requester" });
     await call(pat.token, "POST", "/api/v1/incidents", { title: `Alpha printer jammed ${tag}`, impact: "low", urgency: "low" });
     await call(b.agent.token, "POST", "/api/v1/incidents", { title: `Beta laptop broken ${tag}`, impact: "low", urgency: "low", requesterId: pat.id });
     await call(a.requester.token, "POST", "/api/v1/incidents", { title: `Alpha colleague ticket ${tag}`, impact: "low", urgency: "low" });

@@ -108,3 +108,13 @@ export async function createWorkItem(
 export async function setManager(deps: Deps, userId: string, managerId: string | null) {
   await deps.db.updateTable("users").set({ manager_id: managerId }).where("id", "=", userId).execute();
 }
+
+/** A provider organization (with its admin) and two customer desks below it: the provider's admin can put a person in both. */
+export async function createCustomers(deps: Deps) {
+  const org = await createOrg(deps, `Provider ${uniq()}`);
+  const admin = await createUser(deps, org.id, "admin");
+  const a = await createDesk(deps);
+  const b = await createDesk(deps);
+  await deps.db.updateTable("organizations").set({ parent_id: org.id }).where("id", "in", [a.org.id, b.org.id]).execute();
+  return { provider: { org, admin }, a, b };
+}

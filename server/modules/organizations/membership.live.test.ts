@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../platform/http/app";
-import { addMember, createDesk, createGroup, createOrg, createUser, TEST_PASSWORD } from "../../test/factories";
+import { addMember, createCustomers, createDesk, createGroup, createOrg, createUser, TEST_PASSWORD } from "../../test/factories";
 import { closeTestApp, http, testApp, testDeps, uniq } from "../../test/harness";
 
 let app: App;
@@ -75,10 +75,9 @@ const incident = (title: string) => ({ title, description: "", impact: "medium",
 describe("live updates follow the active organization", () => {
   it("a stream hears only its organization; a switch ends it and the new one hears the other organization", async () => {
     const deps = testDeps();
-    const a = await createDesk(deps);
-    const b = await createDesk(deps);
+    const { provider, a, b } = await createCustomers(deps);
     const person = await createUser(deps, a.org.id, "agent");
-    expect((await http(app, b.admin).put(`/api/v1/admin/organizations/${b.org.id}/members`, { email: person.email, role: "agent" })).status).toBe(200);
+    expect((await http(app, provider.admin).put(`/api/v1/admin/organizations/${b.org.id}/members`, { email: person.email, role: "agent" })).status).toBe(200);
     const s = await signIn(person.email);
 
     const inA = await stream(s.cookie);

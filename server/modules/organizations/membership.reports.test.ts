@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../deps";
 import type { App } from "../../platform/http/app";
 import { closeTransports } from "../../platform/mail/transport";
-import { createDesk, createUser } from "../../test/factories";
+import { createCustomers, createUser } from "../../test/factories";
 import { closeTestApp, http, testApp, testDeps, uniq } from "../../test/harness";
 import { runJobs, startSmtpSink } from "../../test/mail";
 import { refreshFactsOfOrganization } from "../reporting/report-facts.repo";
@@ -28,8 +28,7 @@ const incident = (title: string, extra: object = {}) => ({ title, description: "
 
 describe("reports and exports follow the organization acted in", () => {
   it("a requester in A gets none; the same person as agent in B sees B's figures only", async () => {
-    const a = await createDesk(deps);
-    const b = await createDesk(deps);
+    const { provider, a, b } = await createCustomers(deps);
     await deps.db
       .updateTable("groups")
       .set({ name: `Alpha desk ${uniq()}` })
@@ -41,7 +40,7 @@ describe("reports and exports follow the organization acted in", () => {
       .where("id", "=", b.group.id)
       .execute();
     const person = await createUser(deps, a.org.id, "requester");
-    await http(app, b.admin).put(`/api/v1/admin/organizations/${b.org.id}/members`, { email: person.email, role: "agent" });
+    await http(app, provider.admin).put(`/api/v1/admin/organizations/${b.org.id}/members`, { email: person.email, role: "agent" });
     for (let i = 0; i < 3; i++) await http(app, a.agent).post("/api/v1/incidents", incident(`a${i}`, { assignmentGroupId: a.group.id }));
     const bItem = (await http(app, b.agent).post("/api/v1/incidents", incident("b0", { assignmentGroupId: b.group.id }))).body;
     await refreshFactsOfOrganization(deps.db, a.org.id);
@@ -90,10 +89,9 @@ describe("reports and exports follow the organization acted in", () => {
 
 describe("notifications reach a person as a member of the item's organization, in their role there", () => {
   it("work notes in B reach them as B's agent; work notes on their own ticket in A never do", async () => {
-    const a = await createDesk(deps);
-    const b = await createDesk(deps);
+    const { provider, a, b } = await createCustomers(deps);
     const person = await createUser(deps, a.org.id, "requester");
-    await http(app, b.admin).put(`/api/v1/admin/organizations/${b.org.id}/members`, { email: person.email, role: "agent" });
+    await http(app, provider.admin).put(`/api/v1/admin/organizations/${b.org.id}/members`, { email: person.email, role: "agent" });
     await deps.db.insertInto("group_members").values({ group_id: b.group.id, user_id: person.id, organization_id: b.org.id }).execute();
 
     const mineInA = (await http(app, person).post("/api/v1/incidents", incident(`printer ${uniq()}`))).body;

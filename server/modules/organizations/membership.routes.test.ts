@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../platform/http/app";
-import { addMember, createDesk, createGroup, createOrg, createUser, TEST_PASSWORD } from "../../test/factories";
+import { addMember, createCustomers, createDesk, createGroup, createOrg, createUser, TEST_PASSWORD } from "../../test/factories";
 import { closeTestApp, http, testApp, testDeps, uniq } from "../../test/harness";
 
 let app: App;
@@ -44,11 +44,10 @@ async function addToOrg(admin: Parameters<typeof http>[1], orgId: string, email:
 describe("a person in two organizations (requester in A, agent in B)", () => {
   it("acts in one organization at a time: queue, item, search, typeahead, reports and summary never cross", async () => {
     const deps = testDeps();
-    const a = await createDesk(deps);
-    const b = await createDesk(deps);
+    const { provider, a, b } = await createCustomers(deps);
     const tag = word();
     const person = await createUser(deps, a.org.id, "requester", { name: `Pat ${tag}` });
-    await addToOrg(b.admin, b.org.id, person.email, "agent");
+    await addToOrg(provider.admin, b.org.id, person.email, "agent");
 
     const mineInA = (await http(app, person).post("/api/v1/incidents", incident(`mine-a ${tag}`))).body;
     const otherInA = (await http(app, a.requester).post("/api/v1/incidents", incident(`other-a ${tag}`))).body;
@@ -128,10 +127,9 @@ describe("a person in two organizations (requester in A, agent in B)", () => {
 
   it("an API token acts in its own organization and cannot switch", async () => {
     const deps = testDeps();
-    const a = await createDesk(deps);
-    const b = await createDesk(deps);
+    const { provider, a, b } = await createCustomers(deps);
     const person = await createUser(deps, a.org.id, "requester");
-    await addToOrg(b.admin, b.org.id, person.email, "agent");
+    await addToOrg(provider.admin, b.org.id, person.email, "agent");
     const r = await http(app, person).post("/api/v1/session/organization", { organizationId: b.org.id });
     expect(r.status).toBe(403);
     expect((await http(app, person).get("/api/v1/me")).body.organization.id).toBe(a.org.id);
@@ -140,20 +138,21 @@ describe("a person in two organizations (requester in A, agent in B)", () => {
 
   it("admins manage members of their organization only; removing a membership ends its sessions there", async () => {
     const deps = testDeps();
-    const a = await createDesk(deps);
-    const b = await createDesk(deps);
+    const { provider, a, b } = await createCustomers(deps);
     const person = await createUser(deps, a.org.id, "requester");
     // B's admin cannot manage A.
     expect((await http(app, b.admin).put(`/api/v1/admin/organizations/${a.org.id}/members`, { email: b.agent.email, role: "agent" })).status).toBe(404);
     expect((await http(app, b.agent).put(`/api/v1/admin/organizations/${b.org.id}/members`, { email: person.email, role: "agent" })).status).toBe(403);
-    await addToOrg(b.admin, b.org.id, person.email, "requester");
+    // B's admin cannot pull in a person at home in A (nor learn their name); the provider's admin can.
+    expect((await http(app, b.admin).put(`/api/v1/admin/organizations/${b.org.id}/members`, { email: person.email, role: "requester" })).status).toBe(409);
+    await addToOrg(provider.admin, b.org.id, person.email, "requester");
     const s = await signIn(person.email);
     const web = http(app, s);
     expect((await web.post("/api/v1/session/organization", { organizationId: b.org.id })).status).toBe(200);
     expect((await web.get("/api/v1/me")).status).toBe(200);
     // A home membership cannot be removed; a direct one can.
     expect((await http(app, b.admin).delete(`/api/v1/admin/organizations/${b.org.id}/members/${b.requester.id}`)).status).toBe(409);
-    expect((await http(app, b.admin).delete(`/api/v1/admin/organizations/${b.org.id}/members/${person.id}`)).status).toBe(200);
+    expect((await http(app, provider.admin).delete(`/api/v1/admin/organizations/${b.org.id}/members/${person.id}`)).status).toBe(200);
     expect((await web.get("/api/v1/me")).status).toBe(401);
     // A new person by address: created with this organization as home.
     const created = await http(app, b.admin).put(`/api/v1/admin/organizations/${b.org.id}/members`, {

@@ -74,7 +74,8 @@ export async function listMembers(deps: Deps, actor: Actor, orgId: string) {
 
 /**
  * Adds a person to an organization with a role there (or changes their role / manager flag). An unknown
- * address creates the person with this organization as home. A home membership's role is the person's
+ * address creates the person with this organization as home; a known one must be at home in an
+ * organization the caller administers. A home membership's role is the person's
  * own role (users.role), so it is changed there.
  */
 export async function putMember(deps: Deps, actor: Actor, orgId: string, input: z.infer<typeof ZPutMemberRequest>, outer?: DbOrTx) {
@@ -82,6 +83,12 @@ export async function putMember(deps: Deps, actor: Actor, orgId: string, input: 
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return withTx(outer ?? deps.db, async (tx) => {
     let user = await repo.findUserByEmail(tx, input.email);
+    // Only people whose home the caller administers: a customer's admin cannot pull in (or learn the
+    // name of) someone of another customer; the provider's admin, above both, can.
+    if (user && !(await repo.orgChain(tx, user.organization_id)).includes(actor.organizationId))
+      throw new AppError("CONFLICT", "This address belongs to a person outside the organizations you administer", [
+        { field: "body.email", message: "belongs to another organization" },
+      ]);
     let created = false;
     if (!user) {
       if (!input.name) throw new AppError("VALIDATION_FAILED", "A new person needs a name", [{ field: "body.name", message: "required for a new person" }]);

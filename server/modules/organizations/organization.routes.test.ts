@@ -32,7 +32,7 @@ describe("POST /api/v1/admin/organizations (onboarding)", () => {
     await deps.db.insertInto("group_members").values({ group_id: serving.id, user_id: p.agent.id, organization_id: p.org.id }).execute();
     const slug = `acme-${uniq()}`;
     const host = `${slug}.help.example`;
-    const existing = await createUser(deps, (await createOrg(deps)).id, "requester");
+    const existing = await createUser(deps, (await below(p.org.id)).id, "requester");
     const res = await http(app, p.admin).post("/api/v1/admin/organizations", {
       name: "Acme Corp",
       slug,

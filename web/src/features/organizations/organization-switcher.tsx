@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Menu, Stack, Text } from "@mantine/core";
+import { Badge, Box, Button, Group, Menu, Stack, Text } from "@mantine/core";
 import { IconBuilding, IconCheck, IconChevronDown } from "@tabler/icons-react";
 import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
@@ -46,7 +46,10 @@ export function OrganizationSwitcher({ variant }: { variant: "portal" | "agent" 
           maw={{ base: 150, sm: 260 }}
           styles={{ label: { overflow: "hidden", textOverflow: "ellipsis" } }}
         >
-          {me.organization.name}
+          {/* On a phone the agent header keeps only the icon; the label names the organization for screen readers. */}
+          <Box component="span" visibleFrom={variant === "agent" ? "md" : undefined}>
+            {me.organization.name}
+          </Box>
         </Button>
       </Menu.Target>
       <Menu.Dropdown>

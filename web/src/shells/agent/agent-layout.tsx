@@ -1,4 +1,4 @@
-import { AppShell, Box, Burger, Group, Text, UnstyledButton } from "@mantine/core";
+import { AppShell, Burger, Group, Text, UnstyledButton } from "@mantine/core";
 import { useDisclosure, useHotkeys } from "@mantine/hooks";
 import { Link, Outlet, useLocation, useNavigate } from "@tanstack/react-router";
 import { useEffect, useRef } from "react";
@@ -64,9 +64,7 @@ function Shell({ meId, staff }: { meId: string; staff: boolean }) {
           </Group>
           <GlobalSearch inputRef={searchRef} />
           <Group gap="xs" wrap="nowrap">
-            <Box visibleFrom="md">
-              <OrganizationSwitcher variant="agent" />
-            </Box>
+            <OrganizationSwitcher variant="agent" />
             <NewIncidentButton />
             <UserMenu />
           </Group>
