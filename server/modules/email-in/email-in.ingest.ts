@@ -144,7 +144,7 @@ async function processClaimed(
   const limit = deps.config.PORTICO_MAIL_SENDER_LIMIT_PER_HOUR;
   if (facts.recent >= limit) throw new Settle("quarantined", `rate limit: ${limit} messages in the last hour from ${m.from}`);
 
-  // The sender: a known person of this organization, or a new requester when the mailbox allows it.
+  // The sender: a member of this organization (home or not), or a new requester when the mailbox allows it.
   let user = facts.user_id
     ? {
         id: facts.user_id,
@@ -171,7 +171,7 @@ async function processClaimed(
     userId: user.id,
     organizationId: orgId,
     role: user.role,
-    groupIds: user.role === "requester" ? [] : await repo.groupIdsOf(tx, user.id),
+    groupIds: user.role === "requester" ? [] : await repo.groupIdsOf(tx, user.id, orgId),
   };
   const txDeps = { ...deps, db: tx };
 

@@ -225,8 +225,10 @@ export async function insertRequester(db: DbOrTx, orgId: string, email: string, 
 }
 
 /** Group ids of a person (their actor for the write). */
-export async function groupIdsOf(db: DbOrTx, userId: string): Promise<string[]> {
-  return (await db.selectFrom("group_members").select("group_id").where("user_id", "=", userId).execute()).map((r) => r.group_id);
+export async function groupIdsOf(db: DbOrTx, userId: string, orgId: string): Promise<string[]> {
+  return (await db.selectFrom("group_members").select("group_id").where("user_id", "=", userId).where("organization_id", "=", orgId).execute()).map(
+    (r) => r.group_id,
+  );
 }
 
 /** A work item of the organization by id or number, as threading needs it. */
@@ -336,8 +338,11 @@ export async function senderFacts(db: DbOrTx, orgId: string, messageId: string, 
       (select count(*)::int from inbound_messages
          where organization_id = ${orgId} and lower(from_address) = ${from} and received_at >= ${since}
            and status in ('ticket', 'comment')) as recent,
-      u.id as user_id, u.organization_id as user_org, u.role as user_role, u.name as user_name, u.active as user_active
+      u.id as user_id, coalesce(m.organization_id, u.organization_id) as user_org, coalesce(m.role, u.role) as user_role,
+      u.name as user_name, u.active as user_active
     from (select 1) one
-    left join users u on lower(u.email) = ${from}`.execute(db);
+    left join users u on lower(u.email) = ${from}
+    -- A member of this organization (home or not) writes as that member, in their role here.
+    left join organization_memberships m on m.user_id = u.id and m.organization_id = ${orgId}`.execute(db);
   return r.rows[0];
 }

@@ -5,6 +5,7 @@ import { closeTransports } from "../../platform/mail/transport";
 import { createCustomers, createUser } from "../../test/factories";
 import { closeTestApp, http, testApp, testDeps, uniq } from "../../test/harness";
 import { runJobs, startSmtpSink } from "../../test/mail";
+import { ingestMessage } from "../email-in/email-in.ingest";
 import { refreshFactsOfOrganization } from "../reporting/report-facts.repo";
 
 // Reports, exports and notifications for a person who is a requester in A and an agent in B: each
@@ -111,5 +112,27 @@ describe("notifications reach a person as a member of the item's organization, i
     expect(mails.some((m) => String(m.parsed.text ?? "").includes("a-internal secret"))).toBe(false);
     // A person outside B (the A requester) never hears of B's items.
     expect(sink.to(a.requester.email).some((m) => String(m.parsed.subject ?? "").includes(inB.number))).toBe(false);
+  });
+});
+
+describe("inbound mail is routed to the mailbox's organization", () => {
+  it("a member of several organizations writes to B's mailbox as B's member; a stranger to B is quarantined", async () => {
+    const { provider, a, b } = await createCustomers(deps);
+    const person = await createUser(deps, a.org.id, "requester");
+    await http(app, provider.admin).put(`/api/v1/admin/organizations/${b.org.id}/members`, { email: person.email, role: "requester" });
+    const created = await http(app, b.admin).post("/api/v1/admin/mailboxes", { name: "B desk", address: `help-${uniq()}@b.example`, kind: "smtp" });
+    const box = (await deps.db.selectFrom("mailboxes").selectAll().where("id", "=", created.body.id).executeTakeFirstOrThrow()) as never;
+    const mail = (from: string, subject: string) =>
+      Buffer.from(`From: ${from}\r\nTo: help@b.example\r\nSubject: ${subject}\r\nMessage-ID: <${uniq()}@x.example>\r\n\r\nHello\r\n`);
+    const r = await ingestMessage(deps, box, mail(person.email, "Monitor flickers"));
+    expect(r.status).toBe("ticket");
+    const item = await deps.db
+      .selectFrom("work_items")
+      .select(["organization_id", "requester_id"])
+      .where("title", "=", "Monitor flickers")
+      .executeTakeFirstOrThrow();
+    expect(item).toEqual({ organization_id: b.org.id, requester_id: person.id });
+    const outsider = await ingestMessage(deps, box, mail(a.requester.email, "Let me in"));
+    expect(outsider).toMatchObject({ status: "quarantined" });
   });
 });

@@ -212,6 +212,18 @@ describe("agents limited to the customers they serve (derived memberships)", () 
     expect((await web.get("/api/v1/incidents")).status).toBe(401);
     const rows = await testDeps().db.selectFrom("organization_memberships").select("organization_id").where("user_id", "=", p.agent.id).execute();
     expect(rows.map((r) => r.organization_id)).toEqual([p.org.id]);
+    // Put back, placed in a customer group, then out again: the customer group membership ends with it.
+    await http(app, p.admin).patch(`/api/v1/groups/${serving.id}`, { memberIds: [p.agent.id] });
+    const customerGroup = await createGroup(testDeps(), c1.org.id);
+    await addMember(testDeps(), c1.org.id, customerGroup.id, p.agent.id);
+    await http(app, p.admin).patch(`/api/v1/groups/${serving.id}`, { memberIds: [] });
+    const left = await testDeps()
+      .db.selectFrom("group_members")
+      .select("group_id")
+      .where("user_id", "=", p.agent.id)
+      .where("organization_id", "=", c1.org.id)
+      .execute();
+    expect(left).toEqual([]);
   });
 
   it("a group serves only organizations below its own; a stranger's admin cannot point at them", async () => {

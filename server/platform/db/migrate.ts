@@ -27,6 +27,7 @@ import * as mWebhookEventDedup from "./migrations/20261125100220-add-webhook-eve
 import * as mAutomation from "./migrations/20261125100010-create-automation";
 import * as mAuditSeals from "./migrations/20261125100040-create-audit-seals";
 import * as mMemberships from "./migrations/20261125100050-create-organization-memberships";
+import * as mMembershipGroups from "./migrations/20261125104050-end-group-membership-with-organization";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -57,6 +58,7 @@ const migrations: Record<string, Migration> = {
   "20261125100010-create-automation": mAutomation,
   "20261125100040-create-audit-seals": mAuditSeals,
   "20261125100050-create-organization-memberships": mMemberships,
+  "20261125104050-end-group-membership-with-organization": mMembershipGroups,
 };
 
 class StaticProvider implements MigrationProvider {
