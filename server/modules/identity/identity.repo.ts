@@ -12,8 +12,8 @@ import "../organizations/organization.tables";
  */
 const principalColumns = sql<Principal>`json_build_object(
   'userId', u.id, 'organizationId', m.organization_id, 'role', m.role, 'name', u.name, 'email', u.email,
-  'requesterScope', case when m.organization_manager or (
-      select p.requester_visibility from portico_org_chain(m.organization_id) c
+  'requesterScope', case when m.role <> 'requester' then 'own' when m.organization_manager then 'organization'
+    when (select p.requester_visibility from portico_org_chain(m.organization_id) c
       join organization_profiles p on p.organization_id = c.id and p.requester_visibility is not null
       order by c.depth limit 1) = 'organization' then 'organization' else 'own' end,
   'groupIds', coalesce((select json_agg(gm.group_id) from group_members gm where gm.user_id = u.id and gm.organization_id = m.organization_id), '[]'::json))`;

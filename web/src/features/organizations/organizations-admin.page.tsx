@@ -16,6 +16,7 @@ import {
   Paper,
   PasswordInput,
   Select,
+  SimpleGrid,
   Stack,
   Switch,
   Table,
@@ -197,7 +198,7 @@ function OnboardForm({ parents, defaultParent, onDone }: { parents: OrgNode[]; d
             {error}
           </Alert>
         )}
-        <Group grow align="flex-start">
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label={t("organizations.admin.name")} required value={f.name} onChange={set("name")} error={errors.name} data-autofocus />
           <TextInput
             label={t("organizations.admin.slug")}
@@ -206,7 +207,7 @@ function OnboardForm({ parents, defaultParent, onDone }: { parents: OrgNode[]; d
             onChange={set("slug")}
             error={errors.slug}
           />
-        </Group>
+        </SimpleGrid>
         <Select
           label={t("organizations.admin.parent")}
           data={parents.map((p) => ({ value: p.id, label: `${"— ".repeat(p.depth)}${p.name}` }))}
@@ -215,7 +216,7 @@ function OnboardForm({ parents, defaultParent, onDone }: { parents: OrgNode[]; d
           allowDeselect={false}
           error={errors.parentId}
         />
-        <Group grow align="flex-start">
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label={t("organizations.admin.displayName")} value={f.displayName} onChange={set("displayName")} error={errors.displayName} />
           <ColorInput
             label={t("organizations.admin.primaryColor")}
@@ -225,7 +226,7 @@ function OnboardForm({ parents, defaultParent, onDone }: { parents: OrgNode[]; d
             format="hex"
             error={errors.primaryColor}
           />
-        </Group>
+        </SimpleGrid>
         <TextInput
           label={t("organizations.admin.portalHost")}
           description={t("organizations.admin.portalHostHint")}
@@ -233,14 +234,14 @@ function OnboardForm({ parents, defaultParent, onDone }: { parents: OrgNode[]; d
           onChange={set("portalHost")}
           error={errors.portalHost}
         />
-        <Group grow align="flex-start">
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label={t("organizations.admin.mailbox")} type="email" value={f.mailbox} onChange={set("mailbox")} error={errors["mailbox.address"]} />
           <TextInput label={t("organizations.admin.mailFrom")} type="email" value={f.mailFrom} onChange={set("mailFrom")} error={errors["mail.fromAddress"]} />
-        </Group>
+        </SimpleGrid>
         <Title order={3} fz="h5">
           {t("organizations.admin.firstAdmin")}
         </Title>
-        <Group grow align="flex-start">
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label={t("organizations.admin.firstAdminName")} value={f.adminName} onChange={set("adminName")} />
           <TextInput
             label={t("organizations.admin.firstAdminEmail")}
@@ -249,7 +250,7 @@ function OnboardForm({ parents, defaultParent, onDone }: { parents: OrgNode[]; d
             onChange={set("adminEmail")}
             error={errors["users.0.email"]}
           />
-        </Group>
+        </SimpleGrid>
         <PasswordInput
           label={t("organizations.admin.firstAdminPassword")}
           description={t("organizations.admin.firstAdminPasswordHint")}
@@ -362,7 +363,7 @@ function BrandingForm({ d }: { d: TOrganizationDetail }) {
               </Text>
             </Box>
           </Group>
-          <Group grow align="flex-start">
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput label={t("organizations.admin.name")} value={p.name} onChange={(e) => setP({ ...p, name: e.currentTarget.value })} error={errors.name} />
             <TextInput
               label={t("organizations.admin.displayName")}
@@ -371,8 +372,8 @@ function BrandingForm({ d }: { d: TOrganizationDetail }) {
               onChange={(e) => setP({ ...p, displayName: e.currentTarget.value })}
               error={errors.displayName}
             />
-          </Group>
-          <Group grow align="flex-start">
+          </SimpleGrid>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <ColorInput
               label={t("organizations.admin.primaryColor")}
               description={t("organizations.admin.primaryColorHint")}
@@ -389,8 +390,8 @@ function BrandingForm({ d }: { d: TOrganizationDetail }) {
               onChange={(e) => setP({ ...p, portalHost: e.currentTarget.value })}
               error={errors.portalHost}
             />
-          </Group>
-          <Group grow align="flex-start">
+          </SimpleGrid>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <Select
               label={t("organizations.admin.portalLocale")}
               data={[{ value: "", label: inheritLabel(eff.portalLocale) }, ...LOCALES]}
@@ -412,7 +413,7 @@ function BrandingForm({ d }: { d: TOrganizationDetail }) {
               value={p.requesterVisibility}
               onChange={(v) => setP({ ...p, requesterVisibility: v ?? "" })}
             />
-          </Group>
+          </SimpleGrid>
           <Group justify="space-between">
             <Group gap="sm">
               <FileButton onChange={(f) => void upload(f)} accept="image/png,image/jpeg,image/webp">
@@ -529,7 +530,7 @@ function MembersPanel({ id }: { id: string }) {
             <Title order={3} fz="h5">
               {t("organizations.admin.addMember")}
             </Title>
-            <Group grow align="flex-end">
+            <SimpleGrid cols={{ base: 1, sm: 3 }}>
               <TextInput label={t("organizations.admin.email")} type="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
               <TextInput label={t("organizations.admin.name")} value={name} onChange={(e) => setName(e.currentTarget.value)} />
               <Select
@@ -539,7 +540,7 @@ function MembersPanel({ id }: { id: string }) {
                 onChange={(v) => v && setRole(v)}
                 allowDeselect={false}
               />
-            </Group>
+            </SimpleGrid>
             <Group justify="space-between">
               <Switch label={t("organizations.admin.manager")} checked={manager} onChange={(e) => setManager(e.currentTarget.checked)} />
               <Button type="submit" variant="light" loading={put.isPending}>
