@@ -115,4 +115,19 @@ describe("live updates follow the active organization", () => {
     const again = await fetch(`${base}/api/v1/events`, { headers: { cookie: s.cookie } });
     expect(again.status).toBe(401);
   });
+
+  it("a change of the sharing rule ends requesters' streams in that organization (and below), not agents'", async () => {
+    const deps = testDeps();
+    const d = await createDesk(deps);
+    const child = await createOrg(deps);
+    await deps.db.updateTable("organizations").set({ parent_id: d.org.id }).where("id", "=", child.id).execute();
+    const childRequester = await createUser(deps, child.id, "requester");
+    const streams = [];
+    for (const who of [d.requester, d.agent, childRequester]) streams.push(await stream((await signIn(who.email)).cookie));
+    const [req, agent, below] = streams;
+    expect((await http(app, d.admin).patch(`/api/v1/admin/organizations/${d.org.id}`, { profile: { requesterVisibility: "organization" } })).status).toBe(200);
+    expect(await until(() => req.ended() && below.ended())).toBe(true);
+    expect(agent.ended()).toBe(false);
+    agent.stop();
+  });
 });

@@ -11,6 +11,7 @@ import {
 import type { Actor, Deps } from "../../deps";
 import { type DbOrTx, withTx } from "../../platform/db/db";
 import { AppError, invalidField, notFound } from "../../platform/http/errors";
+import { publishLive } from "../../platform/live/live";
 import { insertAudit } from "../identity/identity.repo";
 import { upsertBlob } from "../work-items/work-item.repo";
 import * as repo from "./organization.repo";
@@ -108,6 +109,9 @@ export async function updateOrganization(deps: Deps, actor: Actor, orgId: string
     }
     if (input.name !== undefined || input.parentId !== undefined) await repo.updateOrganization(tx, orgId, { name: input.name, parent_id: input.parentId });
     if (input.profile) await writeProfile(tx, orgId, input.profile);
+    // Requesters' live streams were opened under the old sharing rule: end them here and below (inherited).
+    if (input.profile?.requesterVisibility !== undefined)
+      for (const o of await repo.subtree(tx, orgId)) await publishLive(tx, { type: "organization.sharing_changed", organizationId: o.id, id: o.id });
     await insertAudit(tx, {
       organizationId: orgId,
       actorId: actor.userId,

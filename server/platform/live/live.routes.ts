@@ -29,8 +29,13 @@ export function registerLiveRoutes(app: FastifyInstance, hub: LiveHub, metrics: 
       // The stream belongs to the organization the session acted in when it opened: a switch of this
       // session, or a change of this person's membership there, ends it and the browser reconnects
       // (and is resolved afresh). These control events never reach a browser themselves.
-      if (e.type === "session.switched" || e.type === "membership.changed") {
-        const mine = e.type === "session.switched" ? e.id === p.sessionId : e.id === p.userId && e.organizationId === p.organizationId;
+      if (e.type === "session.switched" || e.type === "membership.changed" || e.type === "organization.sharing_changed") {
+        const mine =
+          e.type === "session.switched"
+            ? e.id === p.sessionId
+            : e.type === "membership.changed"
+              ? e.id === p.userId && e.organizationId === p.organizationId
+              : !staff && e.organizationId === p.organizationId;
         if (mine) {
           res.write(`event: ${e.type}\ndata: {}\n\n`);
           res.end();
