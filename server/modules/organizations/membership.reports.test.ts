@@ -124,13 +124,10 @@ describe("inbound mail is routed to the mailbox's organization", () => {
     const box = (await deps.db.selectFrom("mailboxes").selectAll().where("id", "=", created.body.id).executeTakeFirstOrThrow()) as never;
     const mail = (from: string, subject: string) =>
       Buffer.from(`From: ${from}\r\nTo: help@b.example\r\nSubject: ${subject}\r\nMessage-ID: <${uniq()}@x.example>\r\n\r\nHello\r\n`);
-    const r = await ingestMessage(deps, box, mail(person.email, "Monitor flickers"));
+    const subject = `Monitor flickers ${uniq()}`;
+    const r = await ingestMessage(deps, box, mail(person.email, subject));
     expect(r.status).toBe("ticket");
-    const item = await deps.db
-      .selectFrom("work_items")
-      .select(["organization_id", "requester_id"])
-      .where("title", "=", "Monitor flickers")
-      .executeTakeFirstOrThrow();
+    const item = await deps.db.selectFrom("work_items").select(["organization_id", "requester_id"]).where("title", "=", subject).executeTakeFirstOrThrow();
     expect(item).toEqual({ organization_id: b.org.id, requester_id: person.id });
     const outsider = await ingestMessage(deps, box, mail(a.requester.email, "Let me in"));
     expect(outsider).toMatchObject({ status: "quarantined" });
