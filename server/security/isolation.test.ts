@@ -70,6 +70,7 @@ const PRIMARY: Array<[RegExp, string, string?]> = [
   [/^\/api\/v1\/automation\/assignment\/groups\/:id/, "groups"],
   [/^\/api\/v1\/automation\/agents\/:id/, "users"],
   [/^\/api\/v1\/automation\/schedules\/:id/, "recurring_schedules"],
+  [/^\/api\/v1\/admin\/organizations\/:id/, "organizations"],
 ];
 
 /** Secondary path parameters, by name: a table of B's records, or a fixed value that names no tenant record. */
@@ -94,6 +95,7 @@ const CALLER_SCOPED: Array<[RegExp, string]> = [
   [/^\/api\/v1\/auth\/oidc\/:slug\/start$/, "public: an organization's SSO sign-in entry (slug), no data"],
   [/^\/api\/v1\/calendar\/feeds\/:token\.ics$/, "public: the feed's own secret token"],
   [/^\/api\/v1\/csat\/surveys\/:token(\/response)?$/, "public: the survey's own secret token"],
+  [/^\/api\/v1\/branding\/logo\/:sha$/, "public: a logo image by its content hash"],
 ];
 const FIXED: Record<string, string> = {
   event: "created",
@@ -102,6 +104,7 @@ const FIXED: Record<string, string> = {
   host: "example.com",
   slug: "acme",
   token: "not-a-real-token-0123456789",
+  sha: "0".repeat(64),
 };
 
 /** Which of B's tables an id field in a request body points at, by the field's name. */
@@ -135,6 +138,8 @@ const bIds = new Set<string>();
 const firstOfB = new Map<string, string | null>();
 
 async function bRow(table: string, where?: string): Promise<string | null> {
+  // An organization is itself the tenant: B's record is B.
+  if (table === "organizations") return orgB;
   const key = `${table}|${where ?? ""}`;
   if (!firstOfB.has(key)) {
     const r = await sql<{ id: string }>`select id::text as id from ${sql.table(table)}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { TMe } from "../../../contracts/identity";
 import type { Deps } from "../../deps";
-import { type DbOrTx, withTx } from "../../platform/db/db";
+import { asSystem, type DbOrTx, withTx } from "../../platform/db/db";
 import * as repo from "./identity.repo";
 import { hashSecret, newSecret } from "./tokens";
 
@@ -56,7 +56,8 @@ export async function openSession(
 
 /** The person's profile as seen in the organization they act in, with all their memberships. */
 export async function loadMe(db: DbOrTx, userId: string, organizationId?: string): Promise<TMe | null> {
-  const [row, memberships] = await Promise.all([repo.findMe(db, userId, organizationId), repo.listMembershipsOfUser(db, userId)]);
+  // The caller's own profile and memberships span their organizations: read in the system context.
+  const [row, memberships] = await asSystem(() => Promise.all([repo.findMe(db, userId, organizationId), repo.listMembershipsOfUser(db, userId)]));
   if (!row) return null;
   return {
     id: row.id,

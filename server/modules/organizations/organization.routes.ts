@@ -19,6 +19,7 @@ import {
   ZUploadLogoRequest,
 } from "../../../contracts/organizations";
 import type { Deps } from "../../deps";
+import { asSystem } from "../../platform/db/db";
 import { principalOf } from "../../platform/http/auth";
 import { actorOf, errorResponses } from "../../platform/http/route-helpers";
 import * as members from "./membership.service";
@@ -27,7 +28,12 @@ import * as orgs from "./organization.service";
 
 const ZIdParam = z.object({ id: z.uuid() });
 
-/** Active organization switching, memberships, the organization tree, branding and onboarding. */
+/**
+ * Active organization switching, memberships, the organization tree, branding and onboarding. These
+ * span organizations by nature (a parent's settings, a person's other memberships, a customer below the
+ * provider), so they run in the system database context; every service checks who may do what itself
+ * (membership for a switch, administering the organization for the rest).
+ */
 export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -42,7 +48,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
         response: { 200: ZSwitchOrganizationResponse, ...errorResponses },
       },
     },
-    async (req) => members.switchOrganization(deps, principalOf(req), req.body.organizationId, req.ip ?? null),
+    async (req) => asSystem(() => members.switchOrganization(deps, principalOf(req), req.body.organizationId, req.ip ?? null)),
   );
 
   r.get(
@@ -54,7 +60,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
         response: { 200: ZOrganizationSummary, ...errorResponses },
       },
     },
-    async (req) => members.organizationSummary(deps, actorOf(req)),
+    async (req) => asSystem(() => members.organizationSummary(deps, actorOf(req))),
   );
 
   r.get(
@@ -69,7 +75,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
     },
     async (req) => {
       // Signed in: the organization acted in wins (a switch changes the look); else the host's.
-      return orgs.brandingFor(deps, req.headers.host, req.principal?.organizationId ?? null);
+      return asSystem(() => orgs.brandingFor(deps, req.headers.host, req.principal?.organizationId ?? null));
     },
   );
 
@@ -80,7 +86,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
       schema: { tags: ["organizations"], summary: "An organization's logo image", params: z.object({ sha: z.string().regex(/^[0-9a-f]{64}$/) }) },
     },
     async (req, reply) => {
-      const l = await orgs.logoBytes(deps, req.params.sha);
+      const l = await asSystem(() => orgs.logoBytes(deps, req.params.sha));
       return reply
         .header("content-type", l.contentType)
         .header("x-content-type-options", "nosniff")
@@ -93,7 +99,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
   r.get(
     "/api/v1/admin/organizations",
     { schema: { tags: ["organizations"], summary: "My organization and those below it (admins)", response: { 200: ZOrganizationList, ...errorResponses } } },
-    async (req) => orgs.listOrganizations(deps, actorOf(req)),
+    async (req) => asSystem(() => orgs.listOrganizations(deps, actorOf(req))),
   );
 
   r.post(
@@ -106,7 +112,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
         response: { 201: ZOnboardOrganizationResponse, ...errorResponses },
       },
     },
-    async (req, reply) => reply.status(201).send(await onboardOrganization(deps, actorOf(req), req.body)),
+    async (req, reply) => reply.status(201).send(await asSystem(() => onboardOrganization(deps, actorOf(req), req.body))),
   );
 
   r.get(
@@ -119,7 +125,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
         response: { 200: ZOrganizationDetail, ...errorResponses },
       },
     },
-    async (req) => orgs.getOrganization(deps, actorOf(req), req.params.id),
+    async (req) => asSystem(() => orgs.getOrganization(deps, actorOf(req), req.params.id)),
   );
 
   r.patch(
@@ -133,7 +139,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
         response: { 200: ZOrganizationDetail, ...errorResponses },
       },
     },
-    async (req) => orgs.updateOrganization(deps, actorOf(req), req.params.id, req.body),
+    async (req) => asSystem(() => orgs.updateOrganization(deps, actorOf(req), req.params.id, req.body)),
   );
 
   r.put(
@@ -148,7 +154,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
         response: { 200: ZOrganizationDetail, 413: ZErrorEnvelope, 415: ZErrorEnvelope, ...errorResponses },
       },
     },
-    async (req) => orgs.uploadLogo(deps, actorOf(req), req.params.id, req.body),
+    async (req) => asSystem(() => orgs.uploadLogo(deps, actorOf(req), req.params.id, req.body)),
   );
 
   r.get(
@@ -161,7 +167,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
         response: { 200: ZMemberList, ...errorResponses },
       },
     },
-    async (req) => members.listMembers(deps, actorOf(req), req.params.id),
+    async (req) => asSystem(() => members.listMembers(deps, actorOf(req), req.params.id)),
   );
 
   r.put(
@@ -175,7 +181,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
         response: { 200: ZMember, ...errorResponses },
       },
     },
-    async (req) => members.putMember(deps, actorOf(req), req.params.id, req.body),
+    async (req) => asSystem(() => members.putMember(deps, actorOf(req), req.params.id, req.body)),
   );
 
   r.delete(
@@ -189,7 +195,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
       },
     },
     async (req) => {
-      await members.removeMember(deps, actorOf(req), req.params.id, req.params.userId);
+      await asSystem(() => members.removeMember(deps, actorOf(req), req.params.id, req.params.userId));
       return { ok: true as const };
     },
   );
@@ -204,7 +210,7 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
         response: { 200: ZServedOrganizations, ...errorResponses },
       },
     },
-    async (req) => members.getServed(deps, actorOf(req), req.params.id),
+    async (req) => asSystem(() => members.getServed(deps, actorOf(req), req.params.id)),
   );
 
   r.put(
@@ -218,6 +224,6 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
         response: { 200: ZServedOrganizations, ...errorResponses },
       },
     },
-    async (req) => members.setServed(deps, actorOf(req), req.params.id, req.body.organizationIds),
+    async (req) => asSystem(() => members.setServed(deps, actorOf(req), req.params.id, req.body.organizationIds)),
   );
 }

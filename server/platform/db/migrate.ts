@@ -28,6 +28,7 @@ import * as mAutomation from "./migrations/20261125100010-create-automation";
 import * as mAuditSeals from "./migrations/20261125100040-create-audit-seals";
 import * as mMemberships from "./migrations/20261125100050-create-organization-memberships";
 import * as mMembershipGroups from "./migrations/20261125104050-end-group-membership-with-organization";
+import * as mMembershipRls from "./migrations/20261125112050-fit-memberships-to-row-security";
 
 /** The ordered list of schema migrations; names are YYYYMMDDHHMMSS-verb-object and never edited once merged. */
 const migrations: Record<string, Migration> = {
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   "20261125100040-create-audit-seals": mAuditSeals,
   "20261125100050-create-organization-memberships": mMemberships,
   "20261125104050-end-group-membership-with-organization": mMembershipGroups,
+  "20261125112050-fit-memberships-to-row-security": mMembershipRls,
 };
 
 class StaticProvider implements MigrationProvider {
