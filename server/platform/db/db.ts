@@ -50,43 +50,50 @@ function wantedTenant(): string {
  * one request's organization for another).
  */
 export function createDb(connectionString: string, max = 20, opts: { role?: string | null } = {}): { db: Db; pool: pg.Pool } {
-  const pool = new pg.Pool({
-    connectionString,
-    max,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 5_000,
-    application_name: "portico",
-    ...(opts.role ? { options: `-c role=${opts.role}` } : {}),
-  });
-  // A dropped idle connection must not crash the process; the pool replaces it.
-  pool.on("error", () => {});
-  pool.on("connect", (client) => client.on("error", () => {}));
+  const open = (size: number) => {
+    const p = new pg.Pool({
+      connectionString,
+      max: size,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 5_000,
+      application_name: "portico",
+      ...(opts.role ? { options: `-c role=${opts.role}` } : {}),
+    });
+    // A dropped idle connection must not crash the process; the pool replaces it.
+    p.on("error", () => {});
+    p.on("connect", (client) => client.on("error", () => {}));
+    return p;
+  };
+  // The system pool: jobs, the queue, sign-in and each request's authentication (always the system context).
+  const pool = open(opts.role ? Math.max(2, Math.ceil(max / 2)) : max);
+  if (!opts.role) return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
+  // Work inside a request goes to a pool of its own, so its connections flip context only between
+  // organizations, not twice per request (authentication in the system context, then the request's work).
+  const orgPool = open(max);
   const carried = new WeakMap<pg.PoolClient, string>();
   // Kysely reserves connections through pool.connect(): the tenant is set there, on the raw client, so a
   // failure can destroy the client instead of leaking it.
-  const tenantPool = !opts.role
-    ? pool
-    : new Proxy(pool, {
-        get(target, prop, receiver) {
-          if (prop !== "connect") return Reflect.get(target, prop, receiver);
-          return async () => {
-            const want = wantedTenant();
-            const client = await target.connect();
-            if (carried.get(client) === want) return client;
-            try {
-              carried.delete(client);
-              await client.query("select set_config('portico.org_id', $1, false)", [want]);
-              carried.set(client, want);
-              return client;
-            } catch (e) {
-              client.release(e as Error);
-              throw e;
-            }
-          };
-        },
-      });
-  const dialect = new PostgresDialect({ pool: tenantPool });
-  return { db: new Kysely<Database>({ dialect }), pool };
+  const tenantPool = new Proxy(pool, {
+    get(target, prop, receiver) {
+      if (prop === "end") return async () => void (await Promise.all([target.end(), orgPool.end()]));
+      if (prop !== "connect") return Reflect.get(target, prop, receiver);
+      return async () => {
+        const want = wantedTenant();
+        const client = await (want === SYSTEM_CONTEXT ? target : orgPool).connect();
+        if (carried.get(client) === want) return client;
+        try {
+          carried.delete(client);
+          await client.query("select set_config('portico.org_id', $1, false)", [want]);
+          carried.set(client, want);
+          return client;
+        } catch (e) {
+          client.release(e as Error);
+          throw e;
+        }
+      };
+    },
+  });
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: tenantPool }) }), pool };
 }
 
 /** Runs fn in a transaction, or inside the caller's when it already holds one. */
