@@ -18,6 +18,7 @@ export const RULE_TRIGGERS = [
   "sla.breached",
   "approval.decided",
   "email.received",
+  "csat.received",
   "schedule",
 ] as const;
 export type RuleTrigger = (typeof RULE_TRIGGERS)[number];
@@ -73,6 +74,8 @@ export function ruleFieldCatalog(type: RuleItemType): Record<string, FieldSpec> 
     "email.from": { kind: "text", triggers: ["email.received"] },
     "email.subject": { kind: "text", triggers: ["email.received"] },
     "approval.decision": { kind: "enum", values: ["approved", "rejected"], triggers: ["approval.decided"] },
+    "csat.score": { kind: "number", triggers: ["csat.received"] },
+    "csat.comment": { kind: "text", triggers: ["csat.received"] },
   };
 }
 

@@ -94,13 +94,16 @@ async function main(argv: string[]): Promise<void> {
     }
     if (command === "config") {
       const { db } = createDb(url, 4);
+      let code = 1;
       try {
         const { runConfigCommand } = await import("./modules/config-code/config.cli");
-        process.exitCode = await runConfigCommand({ db, config, log, metrics: createMetrics(), live: null }, args);
+        code = await runConfigCommand({ db, config, log, metrics: createMetrics(), live: null }, args);
       } finally {
         await db.destroy();
+        await stopEmbedded();
       }
-      return stopEmbedded();
+      // Explicit: a dependency's exit hook resets process.exitCode, and scripts rely on this status.
+      process.exit(code);
     }
     if (command === "backup" || command === "restore") {
       const { backupDatabase, restoreDatabase } = await import("./platform/db/backup");

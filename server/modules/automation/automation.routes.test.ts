@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../platform/http/app";
 import { addMember, auditEvents, createDesk, createUser, type createUser as CU } from "../../test/factories";
 import { closeTestApp, http, testApp, testDeps } from "../../test/harness";
+import { insertTimeline } from "../work-items/work-item.repo";
 import { DELIVER_TASK, loadDomainEvent } from "./events";
 import { handleEvent, runScheduledRules } from "./rule.service";
 
@@ -426,5 +427,31 @@ describe("assignment", () => {
     expect((await a.put(`/api/v1/automation/agents/${d.agent.id}`, { away: false, skills: ["<script>"] })).status).toBe(400);
     expect((await a.put(`/api/v1/automation/assignment/groups/${d.group.id}`, { strategy: "sometimes" })).status).toBe(400);
     expect((await a.put(`/api/v1/automation/assignment/groups/${d.group.id}`, { strategy: "least_loaded", calendarId: d.org.id })).status).toBe(400);
+  });
+});
+
+describe("automation on satisfaction answers", () => {
+  it("a low survey score (csat_received) fires a rule; a good one does not", async () => {
+    const d = await createDesk(testDeps());
+    const rule = await http(app, d.admin).post("/api/v1/automation/rules", {
+      name: "Unhappy customer",
+      trigger: "csat.received",
+      conditions: { field: "csat.score", op: "lte", value: 2 },
+      actions: [{ type: "add_comment", body: "Low satisfaction score: call the customer back", visibility: "internal" }],
+    });
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
+    const unhappy = await create(d.agent);
+    const happy = await create(d.agent);
+    // The timeline rows the survey answer writes (see reporting/csat.service).
+    const db = testDeps().db;
+    for (const [item, score] of [
+      [unhappy, 1],
+      [happy, 5],
+    ] as const)
+      await insertTimeline(db, { organizationId: d.org.id, workItemId: item.id, actorId: null, kind: "csat_received", data: { score, comment: "" } });
+    await drain(d.org.id);
+    const notes = async (id: string) => (await timeline(d.agent, id)).filter((e) => e.kind === "work_note_added" || e.kind === "comment_added");
+    expect((await notes(unhappy.id)).length).toBe(1);
+    expect((await notes(happy.id)).length).toBe(0);
   });
 });

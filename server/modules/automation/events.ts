@@ -108,6 +108,10 @@ export async function loadDomainEvent(db: DbOrTx, eventId: number): Promise<Doma
     fields["comment.body"] ??= r.description;
   }
   if (r.kind === "approval_decided") fields["approval.decision"] = data.decision;
+  if (r.kind === "csat_received" || r.kind === "csat_updated") {
+    fields["csat.score"] = data.score;
+    fields["csat.comment"] = data.comment ?? "";
+  }
   const causation = (data.causation as Causation | undefined) ?? null;
   return {
     id: r.id,

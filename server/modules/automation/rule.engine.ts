@@ -269,6 +269,10 @@ export function triggersOf(kind: string, data: Record<string, unknown>): RuleTri
       return ["sla.breached"];
     case "approval_decided":
       return ["approval.decided"];
+    // A satisfaction answer (first score, or a changed one): "low scores open a follow-up" rules.
+    case "csat_received":
+    case "csat_updated":
+      return ["csat.received"];
     default:
       return [];
   }

@@ -33,6 +33,7 @@ export const automation = {
     "sla.breached": "SLA breached",
     "approval.decided": "Approval decided",
     "email.received": "Email received",
+    "csat.received": "Satisfaction survey answered",
     schedule: "On a schedule",
   },
   itemType: { incident: "Incidents", request: "Requests", request_task: "Request tasks", problem: "Problems", change: "Changes", change_task: "Change tasks" },
@@ -90,6 +91,8 @@ export const automation = {
       "email.from": "Email sender",
       "email.subject": "Email subject",
       "approval.decision": "Approval decision",
+      "csat.score": "Survey score (1–5)",
+      "csat.comment": "Survey comment",
     },
     ops: {
       eq: "is",
