@@ -76,8 +76,7 @@ async function main(argv: string[]): Promise<void> {
     ((command === "backup" || command === "restore") && !args[0])
   ) {
     console.error(USAGE);
-    process.exitCode = 2;
-    return;
+    process.exit(2); // not exitCode: a dependency's exit hook would reset it
   }
   configureSecrets({ key: config.PORTICO_SECRET_KEY, dataDir: config.PORTICO_DATA_DIR });
   const { url, embedded } = await resolveDatabase(config, log);
@@ -85,6 +84,11 @@ async function main(argv: string[]): Promise<void> {
   if (command === "start" && embedded && config.PORTICO_SMTP_INTAKE_PORT === undefined) config.PORTICO_SMTP_INTAKE_PORT = 2525;
   const stopEmbedded = async () => {
     if (embedded) await embedded.stop();
+  };
+  // Explicit exit: a dependency's exit hook resets process.exitCode, and scripts rely on this status.
+  const exitWith = async (code: number): Promise<never> => {
+    await stopEmbedded();
+    process.exit(code);
   };
   try {
     if (command === "migrate") {
@@ -100,10 +104,8 @@ async function main(argv: string[]): Promise<void> {
         code = await runConfigCommand({ db, config, log, metrics: createMetrics(), live: null }, args);
       } finally {
         await db.destroy();
-        await stopEmbedded();
       }
-      // Explicit: a dependency's exit hook resets process.exitCode, and scripts rely on this status.
-      process.exit(code);
+      return exitWith(code);
     }
     if (command === "backup" || command === "restore") {
       const { backupDatabase, restoreDatabase } = await import("./platform/db/backup");
@@ -116,15 +118,9 @@ async function main(argv: string[]): Promise<void> {
         console.error(e instanceof Error ? e.message : String(e));
         code = 1;
       }
-      await stopEmbedded();
-      process.exit(code);
+      return exitWith(code);
     }
-    if (command === "audit") {
-      const code = await runAudit(url, args[0] as "verify" | "seal");
-      await stopEmbedded();
-      // Explicit: a dependency's exit hook resets process.exitCode, and scripts rely on this status.
-      process.exit(code);
-    }
+    if (command === "audit") return exitWith(await runAudit(url, args[0] as "verify" | "seal"));
     if (command === "start" && (embedded || config.PORTICO_AUTO_MIGRATE)) await migrateAll(url, log);
     if (command === "seed" || (command === "start" && embedded)) {
       const { db } = createDb(url, 4);

@@ -90,11 +90,6 @@ export function openSecret(stored: string): string {
   }
 }
 
-/** Opens a nullable stored secret. */
-export function openNullable(stored: string | null): string | null {
-  return stored === null ? null : openSecret(stored);
-}
-
 /** Every column holding a readable secret: table, key column, secret column. */
 // biome-ignore format: one entry per line, so practices built side by side merge cleanly
 export const SEALED_COLUMNS: { table: string; key: string; column: string }[] = [

@@ -77,12 +77,18 @@ function Rows<T>({
   );
 }
 
-const slug = (label: string) =>
+/** Lower-case letters, digits and underscores from a label ("24 inch" → "24_inch"). */
+const underscored = (label: string) =>
   label
     .toLowerCase()
     .normalize("NFKD")
     .replace(/[^a-z0-9]+/g, "_")
-    .replace(/^[^a-z]+|_+$/g, "")
+    .replace(/^_+|_+$/g, "");
+
+/** An answer key from a question: must start with a letter (contracts/catalog-form). */
+const slug = (label: string) =>
+  underscored(label)
+    .replace(/^[^a-z]+/, "")
     .slice(0, 50);
 
 /** A choice's stored value from its label, unique among the question's choices (answers keep it when labels change). */
@@ -90,15 +96,7 @@ function optionValues(labels: string[], existing: { value: string; label: string
   const used = new Set<string>();
   return labels.map((label) => {
     const kept = existing.find((o) => o.label === label);
-    const base =
-      (kept?.value ??
-        label
-          .toLowerCase()
-          .normalize("NFKD")
-          .replace(/[^a-z0-9]+/g, "_")
-          .replace(/^_+|_+$/g, "")
-          .slice(0, 90)) ||
-      "choice";
+    const base = (kept?.value ?? underscored(label).slice(0, 90)) || "choice";
     let value = base;
     for (let n = 2; used.has(value); n++) value = `${base}_${n}`;
     used.add(value);
